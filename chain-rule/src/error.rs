@@ -1,0 +1,67 @@
+//! What can go wrong: a function outside its domain, a bad step size, a non-finite value.
+
+use std::fmt;
+
+/// What can go wrong when evaluating or differentiating in this crate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// A partial function was evaluated outside its domain (for example $\ln x$ at $x \le 0$).
+    Domain {
+        /// The function's name, as in `chain_rule::elementary`.
+        function: &'static str,
+        /// The input that was rejected.
+        input: f64,
+        /// The domain, written as a condition on `x` (for example `"x > 0"`).
+        domain: &'static str,
+    },
+    /// A parameter of an elementary function is not allowed (for example a NaN slope).
+    InvalidParameter {
+        /// The function's name.
+        function: &'static str,
+        /// The parameter's name.
+        parameter: &'static str,
+        /// The value that was rejected.
+        value: f64,
+        /// What is allowed.
+        allowed: &'static str,
+    },
+    /// A finite-difference step $h$ must be finite and positive.
+    InvalidStep(f64),
+    /// The point $x$ where a derivative is estimated must be finite.
+    NonFinitePoint(f64),
+    /// The function returned a non-finite value while a derivative was estimated.
+    NonFiniteValue {
+        /// Where the function was evaluated.
+        x: f64,
+        /// What it returned.
+        value: f64,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Domain {
+                function,
+                input,
+                domain,
+            } => write!(f, "{function} is defined for {domain}, got x = {input}"),
+            Self::InvalidParameter {
+                function,
+                parameter,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "{function} {parameter} must be {allowed}, got {parameter} = {value}"
+            ),
+            Self::InvalidStep(h) => write!(f, "step h must be finite and positive, got h = {h}"),
+            Self::NonFinitePoint(x) => write!(f, "point x must be finite, got x = {x}"),
+            Self::NonFiniteValue { x, value } => {
+                write!(f, "f is not finite at x = {x} (got {value})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,4 @@
+//! The single integration-test binary of `chain-rule`.
+
+mod dual;
+mod tape;
