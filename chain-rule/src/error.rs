@@ -25,8 +25,17 @@ pub enum Error {
         /// What is allowed.
         allowed: &'static str,
     },
+    /// A chain must compose at least one function.
+    EmptyChain,
     /// A finite-difference step $h$ must be finite and positive.
     InvalidStep(f64),
+    /// The step $h$ is so small next to $x$ that $x + h$ or $x - h$ rounds to $x$.
+    StepVanishes {
+        /// The point.
+        x: f64,
+        /// The step.
+        h: f64,
+    },
     /// The point $x$ where a derivative is estimated must be finite.
     NonFinitePoint(f64),
     /// The function returned a non-finite value while a derivative was estimated.
@@ -55,7 +64,14 @@ impl fmt::Display for Error {
                 f,
                 "{function} {parameter} must be {allowed}, got {parameter} = {value}"
             ),
+            Self::EmptyChain => f.write_str("a chain needs at least one function"),
             Self::InvalidStep(h) => write!(f, "step h must be finite and positive, got h = {h}"),
+            Self::StepVanishes { x, h } => {
+                write!(
+                    f,
+                    "step h = {h} vanishes next to x = {x} (x + h rounds to x)"
+                )
+            }
             Self::NonFinitePoint(x) => write!(f, "point x must be finite, got x = {x}"),
             Self::NonFiniteValue { x, value } => {
                 write!(f, "f is not finite at x = {x} (got {value})")

@@ -14,8 +14,11 @@
 // LaTeX in the docs (`$v_i$`, `$\partial$`) reads as unquoted code to this lint.
 #![allow(clippy::doc_markdown)]
 
+pub mod composition;
 pub mod dual;
+pub mod elementary;
 pub mod error;
+pub mod finite_difference;
 pub mod real;
 pub mod tape;
 
