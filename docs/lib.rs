@@ -1,1 +1,22 @@
-//! Placeholder: being written.
+//! # The course, compiled
+//!
+//! Every chapter of the book in `docs/src/` is a module of this crate, its text the module's
+//! documentation, so `cargo test -p docs` compiles and runs every Rust code block of the course
+//! as a doctest: the course cannot drift from the code. `build.rs` expands mdBook's
+//! `{{#include}}` and `{{#rustdoc_include}}` directives first, exactly as mdBook does.
+//!
+//! Read the course as a book with `cargo xtask book` (then open `docs/book/index.html`).
+
+// The chapters are mdBook markdown, rendered by mdBook; rustdoc is only here to run their code.
+// Their links point at other chapters and their math uses `[`, `]`, `<` and `>` freely, which
+// rustdoc would otherwise read as intra-doc links and HTML tags.
+#![allow(
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::bare_urls
+)]
+
+include!(concat!(env!("OUT_DIR"), "/chapters.rs"));
+
+#[cfg(test)]
+mod chapter;

@@ -1,2 +1,72 @@
-//! Placeholder: being written.
-fn main() {}
+//! `cargo xtask <TASK>`: the command line of the project tasks (see the library's docs, or
+//! `cargo xtask --help`).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::{bench, book, ci, doc, plots};
+
+/// Project tasks for the backpropagation course.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Draw every course figure into docs/src/figures/ (PNG), deterministically.
+    Plots {
+        /// Draw only the figure with this name.
+        #[arg(long, value_name = "NAME")]
+        only: Option<String>,
+        /// List the registered figures and exit.
+        #[arg(long, conflicts_with = "only")]
+        list: bool,
+    },
+    /// Draw the figures, then build the course book from docs/ into docs/book/.
+    Book,
+    /// Build the workspace API docs with KaTeX math (cargo doc --workspace --no-deps).
+    Doc {
+        /// Open the docs in a browser when built.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Run the workspace criterion benchmarks.
+    Bench {
+        /// Benchmark only this package.
+        #[arg(short, long, value_name = "PACKAGE")]
+        package: Option<String>,
+        /// Arguments passed to criterion, for example a benchmark name filter.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run the CI gate: exactly what .ci/run does.
+    Ci,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Plots { only, list } => {
+            if list {
+                plots::list();
+                Ok(())
+            } else {
+                plots::run(only.as_deref())
+            }
+        }
+        Task::Book => book::run(),
+        Task::Doc { open } => doc::run(open),
+        Task::Bench { package, args } => bench::run(package.as_deref(), &args),
+        Task::Ci => ci::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! `cargo xtask bench [-p PACKAGE] [ARGS]`: runs the criterion benchmarks of the workspace (or of
+//! one package), passing `ARGS` to criterion (for example a filter such as `rosenbrock`).
+//!
+//! Writes criterion's reports into `<target>/criterion/`.
+
+use crate::workspace::{self, Result};
+
+/// Runs `cargo bench --benches` for the workspace or for `package`.
+///
+/// # Errors
+///
+/// If cargo cannot start or a benchmark fails.
+pub fn run(package: Option<&str>, args: &[String]) -> Result<()> {
+    let mut command = workspace::cargo();
+    command.arg("bench");
+    match package {
+        Some(package) => command.args(["--package", package]),
+        None => command.arg("--workspace"),
+    };
+    // Only the bench targets: the libraries' unit tests would otherwise run once more in release.
+    command.arg("--benches");
+    if !args.is_empty() {
+        command.arg("--").args(args);
+    }
+    workspace::run(&mut command)
+}
