@@ -13,33 +13,21 @@
 //! ones on a log axis) are left out of the picture rather than failing the figure, so a series
 //! with such a value shows a gap there.
 
-use contour::ContourBuilder;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
-use plotters::element::ComposedElement;
-use plotters::prelude::{BitMapBackend, Color, DrawingBackend, RGBColor};
 use plotters::prelude::{
-    Cartesian2d, ChartBuilder, ChartContext, Circle, ColorMap, Cross, DashedLineSeries,
-    EmptyElement, LineSeries, PathElement, Rectangle, SeriesLabelPosition, ShapeStyle, Text,
-    TriangleMarker, ViridisRGB,
+    Circle, Color, ColorMap, DashedLineSeries, LineSeries, PathElement, RGBColor, Rectangle,
+    ViridisRGB,
 };
 
 use super::canvas::{Area, Canvas};
+pub use super::frame::Legend;
+use super::frame::{
+    Chart, LegendEntry, MARGIN, Swatch, TITLE_AREA, X_LABEL_AREA, Y_LABEL_AREA, dot, draw_arrow,
+    draw_class_marker, draw_legend, frame, point_radius, to_pixels,
+};
+use super::grid::{Grid, finite_span};
 use super::style::{self, Axis, Scale};
+use super::text::{Align, Baseline, Text};
 use crate::workspace::Result;
-
-/// Space around the chart, in pixels.
-const MARGIN: u32 = 28;
-/// Height of the area under the plot holding x tick labels and the x axis title.
-const X_LABEL_AREA: u32 = 90;
-/// Width of the area left of the plot holding y tick labels and the y axis title.
-const Y_LABEL_AREA: u32 = 120;
-/// Height taken by the title.
-const TITLE_AREA: u32 = 60;
-
-/// The coordinate system of every chart: axis coordinates (logarithms on a log axis) with the
-/// ticks chosen by [`Axis::ticks`].
-type Coords = Cartesian2d<Ticked, Ticked>;
-type Chart<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Coords>;
 
 /// How a series is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,33 +134,6 @@ impl Marker {
     }
 }
 
-/// Where a legend sits inside the plot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Legend {
-    /// Top left corner.
-    UpperLeft,
-    /// Top right corner.
-    UpperRight,
-    /// Bottom left corner.
-    LowerLeft,
-    /// Bottom right corner.
-    LowerRight,
-    /// No legend.
-    Hidden,
-}
-
-impl Legend {
-    fn position(self) -> Option<SeriesLabelPosition> {
-        match self {
-            Self::UpperLeft => Some(SeriesLabelPosition::UpperLeft),
-            Self::UpperRight => Some(SeriesLabelPosition::UpperRight),
-            Self::LowerLeft => Some(SeriesLabelPosition::LowerLeft),
-            Self::LowerRight => Some(SeriesLabelPosition::LowerRight),
-            Self::Hidden => None,
-        }
-    }
-}
-
 /// Several named series against two axes, with a legend.
 ///
 /// ```text
@@ -256,39 +217,76 @@ impl LineChart {
         let mut chart = frame(root, &self.title, &self.x, x_range, &self.y, y_range)?;
 
         for marker in &self.markers {
-            let (axis, direction) = match marker.direction {
-                Direction::Vertical => (&self.x, Direction::Vertical),
-                Direction::Horizontal => (&self.y, Direction::Horizontal),
-            };
-            let Some(at) = axis.to_coord(marker.at) else {
-                continue;
-            };
-            let (line, anchor) = match direction {
-                Direction::Vertical => (vec![(at, y_range.0), (at, y_range.1)], (at, y_range.1)),
-                Direction::Horizontal => (vec![(x_range.0, at), (x_range.1, at)], (x_range.0, at)),
-            };
-            chart.draw_series(DashedLineSeries::new(
-                line,
-                12,
-                8,
-                style::GREY.stroke_width(2),
-            ))?;
-            chart.draw_series(std::iter::once(
-                EmptyElement::at(anchor)
-                    + Text::new(marker.label.clone(), (10, 10), style::small_font()),
-            ))?;
+            draw_marker(root, &mut chart, marker, &self.x, &self.y, x_range, y_range)?;
         }
 
         let mut palette_index = 0;
+        let mut entries = Vec::new();
         for (series, runs) in self.series.iter().zip(&mapped) {
             let colour = series.colour.unwrap_or_else(|| {
                 palette_index += 1;
                 style::colour(palette_index - 1)
             });
             draw_series(&mut chart, series, runs, colour)?;
+            entries.extend(legend_entry(series, colour));
         }
-        legend(&mut chart, self.legend)
+        draw_legend(root, &chart, &entries, self.legend)
     }
+}
+
+/// Draws a dashed reference line across the plot with its label.
+fn draw_marker(
+    root: &Area<'_>,
+    chart: &mut Chart<'_, '_>,
+    marker: &Marker,
+    x: &Axis,
+    y: &Axis,
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+) -> Result<()> {
+    let axis = match marker.direction {
+        Direction::Vertical => x,
+        Direction::Horizontal => y,
+    };
+    let Some(at) = axis.to_coord(marker.at) else {
+        return Ok(());
+    };
+    let line = match marker.direction {
+        Direction::Vertical => vec![(at, y_range.0), (at, y_range.1)],
+        Direction::Horizontal => vec![(x_range.0, at), (x_range.1, at)],
+    };
+    chart.draw_series(DashedLineSeries::new(
+        line.clone(),
+        12,
+        8,
+        style::GREY.stroke_width(2),
+    ))?;
+    let text = Text::small(marker.label.as_str()).colour(style::GREY);
+    match marker.direction {
+        Direction::Vertical => {
+            let (px, py) = chart.backend_coord(&line[1]);
+            text.anchor(Align::Start, Baseline::Top)
+                .draw(root, (px + 10, py + 8))
+        }
+        Direction::Horizontal => {
+            let (px, py) = chart.backend_coord(&line[0]);
+            text.anchor(Align::Start, Baseline::Bottom)
+                .draw(root, (px + 10, py - 6))
+        }
+    }
+}
+
+/// The legend entry of a named series.
+fn legend_entry(series: &Series, colour: RGBColor) -> Option<LegendEntry> {
+    (!series.name.is_empty()).then(|| LegendEntry {
+        name: series.name.clone(),
+        swatch: match series.mark {
+            Mark::Line => Swatch::Line(colour),
+            Mark::Dashed => Swatch::Dashed(colour),
+            Mark::Points => Swatch::Dot(colour),
+            Mark::LineAndPoints => Swatch::LineAndDot(colour),
+        },
+    })
 }
 
 /// The axis coordinates of the markers running in `direction`.
@@ -593,40 +591,36 @@ impl<'f> ContourPlot<'f> {
         if let Some(field) = &self.field {
             draw_field(root, &chart, field, x_range, y_range)?;
         }
+        let mut entries = Vec::new();
         for (index, path) in self.paths.iter().enumerate() {
             let colour = path.colour.unwrap_or_else(|| style::colour(index));
             let runs = runs(&path.points, &self.x, &self.y);
             draw_series(&mut chart, path, &runs, colour)?;
+            entries.extend(legend_entry(path, colour));
         }
         for arrow in &self.arrows {
             let from = chart.backend_coord(&arrow.from);
             let to = chart.backend_coord(&arrow.to);
             draw_arrow(root, from, to, arrow.colour, 4)?;
             if !arrow.label.is_empty() {
-                root.draw(&Text::new(
-                    arrow.label.clone(),
-                    (to.0 + 10, to.1 - 34),
-                    style::small_font().color(&arrow.colour),
-                ))?;
+                Text::small(arrow.label.as_str())
+                    .colour(arrow.colour)
+                    .anchor(Align::Start, Baseline::Bottom)
+                    .draw(root, (to.0 + 10, to.1 - 6))?;
             }
         }
         for spot in &self.spots {
-            chart.draw_series(std::iter::once(
-                EmptyElement::at(spot.at)
-                    + Circle::new((0, 0), style::POINT_RADIUS + 2, spot.colour.filled())
-                    + Circle::new((0, 0), style::POINT_RADIUS + 2, style::INK.stroke_width(2)),
-            ))?;
+            let at = chart.backend_coord(&spot.at);
+            let radius = point_radius() + 2;
+            root.draw(&Circle::new(at, radius, spot.colour.filled()))?;
+            root.draw(&Circle::new(at, radius, style::INK.stroke_width(2)))?;
             if !spot.label.is_empty() {
-                chart.draw_series(std::iter::once(
-                    EmptyElement::at(spot.at)
-                        + Text::new(spot.label.clone(), (12, 8), style::small_font()),
-                ))?;
+                Text::small(spot.label.as_str())
+                    .anchor(Align::Start, Baseline::Top)
+                    .draw(root, (at.0 + 12, at.1 + 8))?;
             }
         }
-        if self.paths.iter().any(|path| !path.name.is_empty()) {
-            legend(&mut chart, self.legend)?;
-        }
-        Ok(())
+        draw_legend(root, &chart, &entries, self.legend)
     }
 }
 
@@ -754,257 +748,65 @@ impl<'f> DecisionRegions<'f> {
             .max()
             .unwrap_or(0)
             .max(self.class_names.len());
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let mut entries = Vec::new();
         for class in 0..n_classes {
             let name = self
                 .class_names
                 .get(class)
                 .cloned()
                 .unwrap_or_else(|| format!("class {class}"));
-            let colour = style::colour(class);
-            let points: Vec<(f64, f64)> = self
-                .data
-                .iter()
-                .filter(|p| p.2 == class && p.0.is_finite() && p.1.is_finite())
-                .map(|p| (p.0, p.1))
-                .collect();
-            draw_class_points(&mut chart, &points, class, colour, name)?;
+            for point in self.data.iter().filter(|p| p.2 == class) {
+                if !(point.0.is_finite() && point.1.is_finite()) {
+                    continue;
+                }
+                let at = chart.backend_coord(&(point.0, point.1));
+                if xs.contains(&at.0) && ys.contains(&at.1) {
+                    draw_class_marker(root, at, class)?;
+                }
+            }
+            entries.push(LegendEntry {
+                name,
+                swatch: Swatch::Class(class),
+            });
         }
-        legend(&mut chart, self.legend)
+        draw_legend(root, &chart, &entries, self.legend)
     }
 }
 
-/// Draws the data points of one class with its legend entry: circle, triangle, square or
-/// cross by class, filled with the class colour and outlined in ink.
-///
-/// (One arm per shape: plotters' dynamic elements would force a `'static` backend.)
-fn draw_class_points<'a, 'b: 'a>(
-    chart: &mut Chart<'a, 'b>,
-    points: &[(f64, f64)],
-    class: usize,
-    colour: RGBColor,
-    name: String,
-) -> Result<()> {
-    let size = i32::try_from(style::POINT_RADIUS).unwrap_or(7) + 1;
-    let fill = colour.filled();
-    let edge = style::INK.stroke_width(2);
-    let circle = move |at: (i32, i32)| {
-        EmptyElement::at(at) + Circle::new((0, 0), size, fill) + Circle::new((0, 0), size, edge)
-    };
-    // Plotters always fills a triangle marker: the outline is a larger ink triangle beneath.
-    let ink = style::INK.filled();
-    let triangle = move |at: (i32, i32)| {
-        EmptyElement::at(at)
-            + TriangleMarker::new((0, 0), size + 6, ink)
-            + TriangleMarker::new((0, 0), size + 2, fill)
-    };
-    let square = move |at: (i32, i32)| {
-        let corners = [(-size, -size), (size, size)];
-        EmptyElement::at(at) + Rectangle::new(corners, fill) + Rectangle::new(corners, edge)
-    };
-    let cross = move |at: (i32, i32)| {
-        EmptyElement::at(at) + Cross::new((0, 0), size, colour.stroke_width(4))
-    };
-    match class % 4 {
-        0 => chart
-            .draw_series(points.iter().map(|p| {
-                EmptyElement::at(*p)
-                    + Circle::new((0, 0), size, fill)
-                    + Circle::new((0, 0), size, edge)
-            }))?
-            .label(name)
-            .legend(circle),
-        1 => chart
-            .draw_series(points.iter().map(|p| {
-                EmptyElement::at(*p)
-                    + TriangleMarker::new((0, 0), size + 6, ink)
-                    + TriangleMarker::new((0, 0), size + 2, fill)
-            }))?
-            .label(name)
-            .legend(triangle),
-        2 => chart
-            .draw_series(points.iter().map(|p| {
-                let corners = [(-size, -size), (size, size)];
-                EmptyElement::at(*p) + Rectangle::new(corners, fill) + Rectangle::new(corners, edge)
-            }))?
-            .label(name)
-            .legend(square),
-        _ => {
-            chart
-                .draw_series(points.iter().map(|p| {
-                    EmptyElement::at(*p) + Cross::new((0, 0), size, colour.stroke_width(4))
-                }))?
-                .label(name)
-                .legend(cross)
-        }
-    };
-    Ok(())
-}
-
-/// A linear coordinate in axis units whose tick marks are exactly the ones [`Axis::ticks`]
-/// chose (plotters' own `WithKeyPoints` cannot take a label formatter for `f64`).
-#[derive(Debug, Clone)]
-struct Ticked {
-    low: f64,
-    high: f64,
-    ticks: Vec<f64>,
-}
-
-impl Ticked {
-    fn new((low, high): (f64, f64), ticks: Vec<f64>) -> Self {
-        Self { low, high, ticks }
-    }
-}
-
-impl Ranged for Ticked {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    /// The same mapping as plotters' `RangedCoordf64`.
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let fraction = (value - self.low) / (self.high - self.low);
-        let length = limit.1 - limit.0;
-        if length == 0 || !fraction.is_finite() {
-            return limit.1;
-        }
-        // Pixel offsets of points drawn in or near the plot: far inside i32.
-        #[allow(clippy::cast_possible_truncation)]
-        let offset = (f64::from(length) * fraction + 1e-3).floor() as i32;
-        limit.0 + offset
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            Vec::new()
-        } else {
-            self.ticks.clone()
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.low..self.high
-    }
-}
-
-/// The axes, ticks, grid and title every chart shares.
-fn frame<'a, 'b>(
-    root: &'a Area<'b>,
-    title: &str,
-    x: &Axis,
-    x_range: (f64, f64),
-    y: &Axis,
-    y_range: (f64, f64),
-) -> Result<Chart<'a, 'b>> {
-    let mut builder = ChartBuilder::on(root);
-    builder
-        .margin(MARGIN)
-        .x_label_area_size(X_LABEL_AREA)
-        .y_label_area_size(Y_LABEL_AREA);
-    if !title.is_empty() {
-        builder.caption(title, style::title_font());
-    }
-    let mut chart = builder.build_cartesian_2d(
-        Ticked::new(x_range, x.ticks(x_range)),
-        Ticked::new(y_range, y.ticks(y_range)),
-    )?;
-    let x_format = |value: &f64| x.tick_label(*value);
-    let y_format = |value: &f64| y.tick_label(*value);
-    chart
-        .configure_mesh()
-        .x_desc(x.label.as_str())
-        .y_desc(y.label.as_str())
-        .axis_desc_style(style::label_font())
-        .label_style(style::small_font())
-        .bold_line_style(style::GRID.stroke_width(1))
-        .axis_style(style::INK.stroke_width(2))
-        .x_label_formatter(&x_format)
-        .y_label_formatter(&y_format)
-        .draw()?;
-    Ok(chart)
-}
-
-/// Draws one series (already split into runs in axis coordinates) in `colour`, with its legend
-/// entry on the first run.
-fn draw_series<'a, 'b: 'a>(
-    chart: &mut Chart<'a, 'b>,
+/// Draws one series (already split into runs in axis coordinates) in `colour`.
+fn draw_series(
+    chart: &mut Chart<'_, '_>,
     series: &Series,
     runs: &[Vec<(f64, f64)>],
     colour: RGBColor,
 ) -> Result<()> {
     let line_style = colour.stroke_width(style::LINE_WIDTH);
-    let radius = i32::try_from(style::POINT_RADIUS).unwrap_or(7);
-    for (run_index, run) in runs.iter().enumerate() {
-        let labelled = run_index == 0 && !series.name.is_empty();
-        let annotation = match series.mark {
+    let radius = point_radius();
+    for run in runs {
+        match series.mark {
             Mark::Line | Mark::LineAndPoints => {
-                chart.draw_series(LineSeries::new(run.iter().copied(), line_style))?
+                chart.draw_series(LineSeries::new(run.iter().copied(), line_style))?;
             }
-            Mark::Dashed => chart.draw_series(DashedLineSeries::new(
-                run.iter().copied(),
-                16,
-                10,
-                line_style,
-            ))?,
-            Mark::Points => chart.draw_series(run.iter().map(|p| dot(*p, radius, colour)))?,
-        };
-        if labelled {
-            let annotation = annotation.label(series.name.clone());
-            // One arm per picture: plotters' dynamic elements would force a `'static` backend.
-            match series.mark {
-                Mark::Line => {
-                    annotation.legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 36, y)], line_style)
-                    });
-                }
-                Mark::Dashed => {
-                    annotation.legend(move |(x, y)| {
-                        EmptyElement::at((x, y))
-                            + PathElement::new(vec![(0, 0), (14, 0)], line_style)
-                            + PathElement::new(vec![(22, 0), (36, 0)], line_style)
-                    });
-                }
-                Mark::Points => {
-                    annotation.legend(move |(x, y)| {
-                        EmptyElement::at((x + 18, y)) + Circle::new((0, 0), 7, colour.filled())
-                    });
-                }
-                Mark::LineAndPoints => {
-                    annotation.legend(move |(x, y)| {
-                        EmptyElement::at((x, y))
-                            + PathElement::new(vec![(0, 0), (36, 0)], line_style)
-                            + Circle::new((18, 0), 5, colour.filled())
-                    });
-                }
+            Mark::Dashed => {
+                chart.draw_series(DashedLineSeries::new(
+                    run.iter().copied(),
+                    16,
+                    10,
+                    line_style,
+                ))?;
             }
+            Mark::Points => {}
         }
-        if series.mark == Mark::LineAndPoints {
-            chart.draw_series(run.iter().map(|p| dot(*p, radius - 2, colour)))?;
+        match series.mark {
+            Mark::Points => {
+                chart.draw_series(run.iter().map(|p| dot(*p, radius, colour)))?;
+            }
+            Mark::LineAndPoints => {
+                chart.draw_series(run.iter().map(|p| dot(*p, radius - 2, colour)))?;
+            }
+            Mark::Line | Mark::Dashed => {}
         }
-    }
-    Ok(())
-}
-
-/// A dot element: two circles around a data point.
-type Dot<DB> = ComposedElement<(f64, f64), DB, Circle<(i32, i32), i32>, Circle<(i32, i32), i32>>;
-
-/// A filled dot with a white rim, so overlapping dots stay distinct.
-fn dot<DB: DrawingBackend>(at: (f64, f64), radius: i32, colour: RGBColor) -> Dot<DB> {
-    EmptyElement::at(at)
-        + Circle::new((0, 0), radius, colour.filled())
-        + Circle::new((0, 0), radius, style::BACKGROUND.stroke_width(2))
-}
-
-/// Draws the legend of the labelled series, if any is wanted.
-fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, legend: Legend) -> Result<()> {
-    if let Some(position) = legend.position() {
-        chart
-            .configure_series_labels()
-            .position(position)
-            .margin(18)
-            .legend_area_size(48)
-            .label_font(style::small_font())
-            .background_style(style::BACKGROUND.mix(0.9))
-            .border_style(style::GREY)
-            .draw()?;
     }
     Ok(())
 }
@@ -1063,156 +865,6 @@ fn equal_aspect_height(x_range: (f64, f64), y_range: (f64, f64)) -> u32 {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let height = height.round().clamp(500.0, 1600.0) as u32;
     height
-}
-
-/// The smallest and largest finite values (0, 1 if there are none).
-fn finite_span(values: &[f64]) -> (f64, f64) {
-    let (low, high) = values
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), v| {
-            (low.min(*v), high.max(*v))
-        });
-    if low.is_finite() {
-        (low, high)
-    } else {
-        (0.0, 1.0)
-    }
-}
-
-/// A function sampled at the centres of an n × n grid of cells over a rectangle.
-struct Grid {
-    x_range: (f64, f64),
-    y_range: (f64, f64),
-    n: usize,
-    /// Row-major from the bottom row: `values[row * n + column]`.
-    values: Vec<f64>,
-    /// The smallest finite value.
-    min: f64,
-}
-
-impl Grid {
-    fn sample(
-        x_range: (f64, f64),
-        y_range: (f64, f64),
-        n: usize,
-        f: &dyn Fn(f64, f64) -> f64,
-    ) -> Self {
-        let mut values = Vec::with_capacity(n * n);
-        for row in 0..n {
-            for column in 0..n {
-                let (x, y) = Self::centre(x_range, y_range, n, column, row);
-                values.push(f(x, y));
-            }
-        }
-        let (min, _) = finite_span(&values);
-        Self {
-            x_range,
-            y_range,
-            n,
-            values,
-            min,
-        }
-    }
-
-    fn step(&self) -> (f64, f64) {
-        (
-            (self.x_range.1 - self.x_range.0) / self.n as f64,
-            (self.y_range.1 - self.y_range.0) / self.n as f64,
-        )
-    }
-
-    fn centre(
-        x_range: (f64, f64),
-        y_range: (f64, f64),
-        n: usize,
-        column: usize,
-        row: usize,
-    ) -> (f64, f64) {
-        let dx = (x_range.1 - x_range.0) / n as f64;
-        let dy = (y_range.1 - y_range.0) / n as f64;
-        (
-            x_range.0 + (column as f64 + 0.5) * dx,
-            y_range.0 + (row as f64 + 0.5) * dy,
-        )
-    }
-
-    /// Each cell's corners in data units and its index into `values`.
-    fn cells(&self) -> impl Iterator<Item = ([(f64, f64); 2], usize)> + '_ {
-        let (dx, dy) = self.step();
-        (0..self.n * self.n).map(move |index| {
-            let (row, column) = (index / self.n, index % self.n);
-            let x = self.x_range.0 + column as f64 * dx;
-            let y = self.y_range.0 + row as f64 * dy;
-            ([(x, y), (x + dx, y + dy)], index)
-        })
-    }
-
-    /// Contour lines of `values` (laid out like the grid) at each threshold, as polylines in
-    /// data units. Marching squares closes every ring along the grid's edge; the segments that
-    /// touch the edge are dropped, so only true level lines remain (ending half a cell inside
-    /// the frame).
-    fn contour_lines(&self, values: &[f64], thresholds: &[f64]) -> Result<Vec<Vec<(f64, f64)>>> {
-        let (dx, dy) = self.step();
-        // The contour crate puts the value of cell (i, j) at (i + 0.5, j + 0.5) in grid units
-        // and closes rings along the lines 0 and n;
-        // origin and step map grid units to data units. Non-finite values would break the
-        // interpolation: they are replaced by a value above every threshold.
-        let ceiling = thresholds
-            .iter()
-            .copied()
-            .filter(|t| t.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max)
-            .max(self.min)
-            + 1.0;
-        let clean: Vec<f64> = values
-            .iter()
-            .map(|v| if v.is_finite() { *v } else { ceiling })
-            .collect();
-        let finite_thresholds: Vec<f64> = thresholds
-            .iter()
-            .copied()
-            .filter(|t| t.is_finite())
-            .collect();
-        let builder = ContourBuilder::new(self.n, self.n, true)
-            .x_origin(self.x_range.0)
-            .y_origin(self.y_range.0)
-            .x_step(dx)
-            .y_step(dy);
-        let lines = builder
-            .lines(&clean, &finite_thresholds)
-            .map_err(|error| format!("contour lines failed: {error:?}"))?;
-        let on_edge = |p: &(f64, f64)| {
-            (p.0 - self.x_range.0).abs() < 1e-9 * dx.max(1.0)
-                || (p.0 - self.x_range.1).abs() < 1e-9 * dx.max(1.0)
-                || (p.1 - self.y_range.0).abs() < 1e-9 * dy.max(1.0)
-                || (p.1 - self.y_range.1).abs() < 1e-9 * dy.max(1.0)
-        };
-        let mut polylines = Vec::new();
-        for line in lines {
-            for ring in &line.geometry().0 {
-                let mut current: Vec<(f64, f64)> = Vec::new();
-                for pair in ring.0.windows(2) {
-                    let (a, b) = ((pair[0].x, pair[0].y), (pair[1].x, pair[1].y));
-                    if on_edge(&a) || on_edge(&b) {
-                        if current.len() > 1 {
-                            polylines.push(std::mem::take(&mut current));
-                        }
-                        current.clear();
-                        continue;
-                    }
-                    if current.is_empty() {
-                        current.push(a);
-                    }
-                    current.push(b);
-                }
-                if current.len() > 1 {
-                    polylines.push(current);
-                }
-            }
-        }
-        Ok(polylines)
-    }
 }
 
 /// Draws a vector field as arrows in pixel space on `root` (so heads keep their shape whatever
@@ -1279,41 +931,6 @@ fn draw_field(
         let tail = (centre.0 - half.0, centre.1 + half.1);
         let head = (centre.0 + half.0, centre.1 - half.1);
         draw_arrow(root, tail, head, style::tint(style::INK, 0.2), 2)?;
-    }
-    Ok(())
-}
-
-/// Rounds a pixel offset to whole pixels (offsets are at most a few thousand).
-fn to_pixels(value: f64) -> i32 {
-    #[allow(clippy::cast_possible_truncation)]
-    let pixels = value.round() as i32;
-    pixels
-}
-
-/// An arrow from `tail` to `head` in pixels: a shaft and two barbs at ±25° to it.
-fn draw_arrow(
-    root: &Area<'_>,
-    tail: (i32, i32),
-    head: (i32, i32),
-    colour: RGBColor,
-    width: u32,
-) -> Result<()> {
-    let (dx, dy) = (f64::from(head.0 - tail.0), f64::from(head.1 - tail.1));
-    let length = dx.hypot(dy);
-    if length < 1.0 {
-        return Ok(());
-    }
-    let style = ShapeStyle::from(colour).stroke_width(width);
-    root.draw(&PathElement::new(vec![tail, head], style))?;
-    let barb = (0.3 * length).clamp(5.0, 6.0 + 4.0 * f64::from(width));
-    let angle = dy.atan2(dx);
-    for side in [-1.0, 1.0] {
-        let theta = angle + std::f64::consts::PI - side * 25_f64.to_radians();
-        let end = (
-            head.0 + to_pixels(barb * theta.cos()),
-            head.1 + to_pixels(barb * theta.sin()),
-        );
-        root.draw(&PathElement::new(vec![head, end], style))?;
     }
     Ok(())
 }
@@ -1515,26 +1132,6 @@ mod tests {
         );
         assert!(canvas.outcome().is_none(), "a refused plot must not write");
         fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn contour_lines_cross_where_the_function_meets_the_level() {
-        // f(x, y) = x on [-1, 1]²: the level 0.25 is the vertical line x = 0.25.
-        let grid = Grid::sample((-1.0, 1.0), (-1.0, 1.0), 40, &|x, _| x);
-        let lines = grid.contour_lines(&grid.values, &[0.25]).unwrap();
-        assert!(!lines.is_empty());
-        let points: Vec<(f64, f64)> = lines.into_iter().flatten().collect();
-        // Linear interpolation between cell centres is exact for a linear function; 1e-9 covers
-        // the rounding of the grid arithmetic.
-        for (x, _) in &points {
-            assert!(
-                (x - 0.25).abs() < 1e-9,
-                "point off the level line at x = {x}"
-            );
-        }
-        // The line spans the plot from bottom to top edge, minus half a cell at each end.
-        let (low, high) = finite_span(&points.iter().map(|p| p.1).collect::<Vec<_>>());
-        assert!(low < -0.95 && high > 0.95, "line spans {low}..{high}");
     }
 
     #[test]

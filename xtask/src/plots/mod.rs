@@ -16,7 +16,10 @@
 
 pub mod canvas;
 pub mod charts;
+pub mod frame;
+pub mod grid;
 pub mod style;
+pub mod text;
 
 use std::fmt;
 use std::path::Path;

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle, register_font};
+use plotters::style::{FontStyle, RGBColor, register_font};
 
 use crate::workspace::Result;
 
@@ -26,6 +26,8 @@ const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the course font with plotters (once per process; later calls return at once).
+/// Plotters needs a font to lay out its (empty) tick labels; the text itself is typeset by
+/// [`super::text`].
 ///
 /// # Errors
 ///
@@ -89,20 +91,12 @@ pub fn tint(colour: RGBColor, amount: f64) -> RGBColor {
     RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }
 
-/// Title text: bold, large.
-pub fn title_font() -> TextStyle<'static> {
-    (FONT, 38).into_font().style(FontStyle::Bold).color(&INK)
-}
-
-/// Axis titles.
-pub fn label_font() -> TextStyle<'static> {
-    (FONT, 30).into_font().color(&INK)
-}
-
-/// Tick labels, legends and annotations.
-pub fn small_font() -> TextStyle<'static> {
-    (FONT, 24).into_font().color(&INK)
-}
+/// Height of title text in pixels.
+pub const TITLE_SIZE: f32 = 40.0;
+/// Height of axis titles in pixels.
+pub const LABEL_SIZE: f32 = 32.0;
+/// Height of tick labels, legend entries and annotations in pixels.
+pub const SMALL_SIZE: f32 = 27.0;
 
 /// Line width of data series in pixels.
 pub const LINE_WIDTH: u32 = 4;
@@ -224,11 +218,12 @@ impl Axis {
         }
     }
 
-    /// The label of the tick at axis coordinate `coord`: the value on a linear axis, `10ᵏ` with a
-    /// superscript exponent on a log axis (or the value when it is not a whole decade).
+    /// The label of the tick at axis coordinate `coord`: the value on a linear axis (with a
+    /// true minus sign), `10ᵏ` with a superscript exponent on a log axis (or the value when it
+    /// is not a whole decade).
     pub fn tick_label(&self, coord: f64) -> String {
         match self.scale {
-            Scale::Linear => format_number(coord),
+            Scale::Linear => format_number(coord).replace('-', "\u{2212}"),
             Scale::Log => {
                 let rounded = coord.round();
                 if (coord - rounded).abs() < 1e-9 {
@@ -241,13 +236,13 @@ impl Axis {
     }
 }
 
-/// Ticks at 1, 2 or 5 times a power of ten, about six of them across `low..=high`.
+/// Ticks at 1, 2 or 5 times a power of ten, about eight of them across `low..=high`.
 fn linear_ticks(low: f64, high: f64) -> Vec<f64> {
     let span = high - low;
     if !(span.is_finite() && span > 0.0) {
         return vec![low];
     }
-    let rough = span / 6.0;
+    let rough = span / 8.0;
     let magnitude = 10_f64.powf(rough.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
@@ -327,6 +322,12 @@ mod tests {
         let ticks = axis.ticks((-0.3, 2.7));
         let labels: Vec<String> = ticks.iter().map(|t| axis.tick_label(*t)).collect();
         assert_eq!(labels, ["0", "0.5", "1", "1.5", "2", "2.5"]);
+        let labels: Vec<String> = axis
+            .ticks((-3.9, 3.6))
+            .iter()
+            .map(|t| axis.tick_label(*t))
+            .collect();
+        assert_eq!(labels, ["−3", "−2", "−1", "0", "1", "2", "3"]);
     }
 
     #[test]

@@ -1,0 +1,241 @@
+//! Text in figures, typeset with the shipped DejaVu Sans by `ab_glyph`: kerned, with each glyph
+//! at its proper side bearing, anti-aliased, horizontal or turned a quarter left (for a y-axis
+//! title).
+//!
+//! Plotters' own `ab_glyph` text places every glyph's ink box at the pen position, ignoring the
+//! side bearing, so narrow letters are followed by gaps ("derivati ve"); every label in the
+//! course's figures goes through [`Text`] instead.
+
+use std::sync::OnceLock;
+
+use ab_glyph::{Font, FontRef, Glyph, PxScale, ScaleFont, point};
+use plotters::prelude::{Color, RGBColor};
+
+use super::canvas::Area;
+use super::style;
+use crate::workspace::Result;
+
+/// DejaVu Sans, Bitstream Vera licence (see `xtask/assets/fonts/LICENSE-DejaVu.txt`).
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold.
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Horizontal placement of text relative to its anchor point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// The anchor is at the start (left) of the text.
+    Start,
+    /// The anchor is at the centre.
+    Centre,
+    /// The anchor is at the end (right).
+    End,
+}
+
+/// Vertical placement of text relative to its anchor point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baseline {
+    /// The anchor is at the top of the line box.
+    Top,
+    /// The anchor is at the middle of the line box.
+    Middle,
+    /// The anchor is at the bottom of the line box.
+    Bottom,
+}
+
+/// A piece of text to draw: what, how big, where it hangs from its anchor, and which way it
+/// runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The text, one line.
+    pub text: String,
+    /// Height of the font in pixels.
+    pub size: f32,
+    /// Bold or regular.
+    pub bold: bool,
+    /// The colour.
+    pub colour: RGBColor,
+    /// Horizontal placement (along the text's own direction).
+    pub align: Align,
+    /// Vertical placement (across the text's own direction).
+    pub baseline: Baseline,
+    /// Turned a quarter left, reading upwards (a y-axis title).
+    pub upright: bool,
+}
+
+impl Text {
+    /// Regular ink-coloured `text` at `size` pixels, anchored at its top left.
+    pub fn new(text: impl Into<String>, size: f32) -> Self {
+        Self {
+            text: text.into(),
+            size,
+            bold: false,
+            colour: style::INK,
+            align: Align::Start,
+            baseline: Baseline::Top,
+            upright: false,
+        }
+    }
+
+    /// A figure title.
+    pub fn title(text: impl Into<String>) -> Self {
+        Self {
+            bold: true,
+            ..Self::new(text, style::TITLE_SIZE)
+        }
+    }
+
+    /// An axis title.
+    pub fn label(text: impl Into<String>) -> Self {
+        Self::new(text, style::LABEL_SIZE)
+    }
+
+    /// Tick labels, legend entries and annotations.
+    pub fn small(text: impl Into<String>) -> Self {
+        Self::new(text, style::SMALL_SIZE)
+    }
+
+    /// The same text anchored as given.
+    #[must_use]
+    pub fn anchor(mut self, align: Align, baseline: Baseline) -> Self {
+        self.align = align;
+        self.baseline = baseline;
+        self
+    }
+
+    /// The same text in `colour`.
+    #[must_use]
+    pub fn colour(mut self, colour: RGBColor) -> Self {
+        self.colour = colour;
+        self
+    }
+
+    /// The same text turned a quarter left.
+    #[must_use]
+    pub fn upright(mut self) -> Self {
+        self.upright = true;
+        self
+    }
+
+    /// Width and height of the text's line box in pixels, before any turning.
+    pub fn extent(&self) -> (f32, f32) {
+        let (_, width) = self.layout();
+        let font = self.font().as_scaled(PxScale::from(self.size));
+        (width, font.ascent() - font.descent())
+    }
+
+    /// Draws the text on `area` (pixel coordinates) hanging from `anchor` as its alignment
+    /// says.
+    ///
+    /// # Errors
+    ///
+    /// A drawing error from the backend.
+    pub fn draw(&self, area: &Area<'_>, anchor: (i32, i32)) -> Result<()> {
+        let (width, height) = self.extent();
+        let along = match self.align {
+            Align::Start => 0.0,
+            Align::Centre => width / 2.0,
+            Align::End => width,
+        };
+        let across = match self.baseline {
+            Baseline::Top => 0.0,
+            Baseline::Middle => height / 2.0,
+            Baseline::Bottom => height,
+        };
+        let font = self.font();
+        let (glyphs, _) = self.layout();
+        for glyph in glyphs {
+            let Some(outline) = font.outline_glyph(glyph) else {
+                continue;
+            };
+            let bounds = outline.px_bounds();
+            let mut pixels = Vec::new();
+            outline.draw(|x, y, coverage| {
+                // Position in the unturned line box, relative to the anchor.
+                let px = bounds.min.x + x as f32 - along;
+                let py = bounds.min.y + y as f32 - across;
+                pixels.push((px, py, coverage));
+            });
+            for (px, py, coverage) in pixels {
+                if coverage <= 0.0 {
+                    continue;
+                }
+                let (dx, dy) = if self.upright { (py, -px) } else { (px, py) };
+                let at = (anchor.0 + to_pixel(dx), anchor.1 + to_pixel(dy));
+                area.draw_pixel(at, &self.colour.mix(f64::from(coverage.min(1.0))))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn font(&self) -> &'static FontRef<'static> {
+        fonts(self.bold)
+    }
+
+    /// The positioned glyphs (baseline at the font's ascent below the top) and the advance width.
+    fn layout(&self) -> (Vec<Glyph>, f32) {
+        let scale = PxScale::from(self.size);
+        let font = self.font().as_scaled(scale);
+        let mut caret = 0.0;
+        let mut previous = None;
+        let mut glyphs = Vec::with_capacity(self.text.len());
+        for c in self.text.chars() {
+            let id = font.glyph_id(c);
+            if let Some(previous) = previous {
+                caret += font.kern(previous, id);
+            }
+            glyphs.push(id.with_scale_and_position(scale, point(caret, font.ascent())));
+            caret += font.h_advance(id);
+            previous = Some(id);
+        }
+        (glyphs, caret)
+    }
+}
+
+/// Rounds a pixel offset within a figure (far inside `i32`).
+fn to_pixel(value: f32) -> i32 {
+    #[allow(clippy::cast_possible_truncation)]
+    let pixel = value.floor() as i32;
+    pixel
+}
+
+/// The parsed course fonts, regular or bold.
+fn fonts(bold: bool) -> &'static FontRef<'static> {
+    static REGULAR_FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+    static BOLD_FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+    let (cell, bytes) = if bold {
+        (&BOLD_FONT, BOLD)
+    } else {
+        (&REGULAR_FONT, REGULAR)
+    };
+    cell.get_or_init(|| {
+        FontRef::try_from_slice(bytes)
+            .expect("invariant: the DejaVu fonts shipped in xtask/assets/fonts parse")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_letters_take_their_advance_not_their_ink_width() {
+        // "ii" is twice as wide as "i", and "i" is much narrower than "m" in a proportional font.
+        let i = Text::small("i").extent().0;
+        let ii = Text::small("ii").extent().0;
+        let m = Text::small("m").extent().0;
+        assert!((ii - 2.0 * i).abs() < 1e-3, "i = {i}, ii = {ii}");
+        assert!(m > 2.0 * i, "i = {i}, m = {m}");
+    }
+
+    #[test]
+    fn bold_text_is_wider_than_regular() {
+        let regular = Text::new("gradient", 30.0).extent().0;
+        let bold = Text {
+            bold: true,
+            ..Text::new("gradient", 30.0)
+        }
+        .extent()
+        .0;
+        assert!(bold > regular);
+    }
+}
