@@ -34,6 +34,30 @@ pub trait Schedule {
     fn validate(&self) -> Result<(), Error>;
 }
 
+impl<S: Schedule + ?Sized> Schedule for &S {
+    fn learning_rate(&self, base_lr: f64, step: u64) -> f64 {
+        (**self).learning_rate(base_lr, step)
+    }
+    fn momentum(&self, step: u64) -> Option<f64> {
+        (**self).momentum(step)
+    }
+    fn validate(&self) -> Result<(), Error> {
+        (**self).validate()
+    }
+}
+
+impl<S: Schedule + ?Sized> Schedule for Box<S> {
+    fn learning_rate(&self, base_lr: f64, step: u64) -> f64 {
+        (**self).learning_rate(base_lr, step)
+    }
+    fn momentum(&self, step: u64) -> Option<f64> {
+        (**self).momentum(step)
+    }
+    fn validate(&self) -> Result<(), Error> {
+        (**self).validate()
+    }
+}
+
 /// No schedule: $\gamma_t = \gamma_0$.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Constant;
@@ -553,10 +577,14 @@ impl<O, S: Schedule> Scheduled<O, S> {
     {
         schedule.validate()?;
         if schedule.momentum(0).is_some() && optimizer.momentum().is_none() {
-            // Setting it reports which optimizer lacks momentum.
+            // The optimizer's own `set_momentum` error names it.
             let mut optimizer = optimizer;
-            optimizer.set_momentum(0.0)?;
-            return Err(Error::NoMomentum { optimizer: "this" });
+            return Err(optimizer
+                .set_momentum(0.0)
+                .err()
+                .unwrap_or(Error::NoMomentum {
+                    optimizer: "the wrapped optimizer",
+                }));
         }
         let base_lr = optimizer.learning_rate();
         Ok(Self {

@@ -1,0 +1,436 @@
+//! Bad input gets a typed error naming the value and its allowed range, never a panic or
+//! silently wrong numbers.
+
+use optim::clip::{Norm, clip_grad_norm, clip_grad_value};
+use optim::{
+    Adagrad, AdagradConfig, Adam, AdamConfig, AdamW, AdamWConfig, ConstantLr, CosineAnnealingLr,
+    Error, ExponentialLr, LinearLr, MultiStepLr, OneCycleConfig, OneCycleLr, Optimizer, Rmsprop,
+    RmspropConfig, Scheduled, Sgd, SgdConfig, StepLr,
+};
+
+/// Asserts `result` is an `InvalidHyperparameter` for `name` and that its message names the
+/// hyperparameter and its range.
+fn assert_invalid<T: std::fmt::Debug>(result: Result<T, Error>, name: &str, allowed: &str) {
+    match result {
+        Err(error @ Error::InvalidHyperparameter { .. }) => {
+            let Error::InvalidHyperparameter {
+                name: got,
+                allowed: range,
+                ..
+            } = &error
+            else {
+                unreachable!()
+            };
+            assert_eq!((*got, *range), (name, allowed));
+            let message = error.to_string();
+            assert!(
+                message.contains(name) && message.contains(allowed),
+                "{message}"
+            );
+            assert!(
+                message.starts_with(char::is_lowercase),
+                "messages start lowercase: {message}"
+            );
+            assert!(!message.ends_with('.'), "messages have no full stop");
+        }
+        other => panic!("expected an invalid {name}, got {other:?}"),
+    }
+}
+
+#[test]
+fn out_of_range_sgd_hyperparameters_are_refused_by_name() {
+    let sgd = SgdConfig::default();
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            learning_rate: -0.1,
+            ..sgd
+        }),
+        "learning_rate",
+        "[0, inf)",
+    );
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            learning_rate: f64::NAN,
+            ..sgd
+        }),
+        "learning_rate",
+        "[0, inf)",
+    );
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            learning_rate: f64::INFINITY,
+            ..sgd
+        }),
+        "learning_rate",
+        "[0, inf)",
+    );
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            momentum: -0.5,
+            ..sgd
+        }),
+        "momentum",
+        "[0, 1)",
+    );
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            momentum: 1.0,
+            ..sgd
+        }),
+        "momentum",
+        "[0, 1)",
+    );
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            dampening: 1.5,
+            ..sgd
+        }),
+        "dampening",
+        "[0, 1]",
+    );
+    assert_invalid(
+        Sgd::<f64>::new(SgdConfig {
+            weight_decay: -1e-4,
+            ..sgd
+        }),
+        "weight_decay",
+        "[0, inf)",
+    );
+}
+
+#[test]
+fn out_of_range_adaptive_hyperparameters_are_refused_by_name() {
+    let adagrad = AdagradConfig::default();
+    assert_invalid(
+        Adagrad::<f64>::new(AdagradConfig {
+            lr_decay: -1.0,
+            ..adagrad
+        }),
+        "lr_decay",
+        "[0, inf)",
+    );
+    assert_invalid(
+        Adagrad::<f64>::new(AdagradConfig {
+            eps: 0.0,
+            ..adagrad
+        }),
+        "eps",
+        "(0, inf)",
+    );
+    assert_invalid(
+        Adagrad::<f64>::new(AdagradConfig {
+            initial_accumulator_value: -1.0,
+            ..adagrad
+        }),
+        "initial_accumulator_value",
+        "[0, inf)",
+    );
+
+    let rmsprop = RmspropConfig::default();
+    assert_invalid(
+        Rmsprop::<f64>::new(RmspropConfig {
+            alpha: 1.0,
+            ..rmsprop
+        }),
+        "alpha",
+        "[0, 1)",
+    );
+    assert_invalid(
+        Rmsprop::<f64>::new(RmspropConfig {
+            eps: -1e-8,
+            ..rmsprop
+        }),
+        "eps",
+        "(0, inf)",
+    );
+    assert_invalid(
+        Rmsprop::<f64>::new(RmspropConfig {
+            momentum: -0.1,
+            ..rmsprop
+        }),
+        "momentum",
+        "[0, 1)",
+    );
+}
+
+#[test]
+fn out_of_range_adam_hyperparameters_are_refused_by_name() {
+    let adam = AdamConfig::default();
+    assert_invalid(
+        Adam::<f64>::new(AdamConfig { beta1: 1.0, ..adam }),
+        "beta1",
+        "[0, 1)",
+    );
+    assert_invalid(
+        Adam::<f64>::new(AdamConfig {
+            beta1: -0.1,
+            ..adam
+        }),
+        "beta1",
+        "[0, 1)",
+    );
+    assert_invalid(
+        Adam::<f64>::new(AdamConfig { beta2: 1.5, ..adam }),
+        "beta2",
+        "[0, 1)",
+    );
+    assert_invalid(
+        Adam::<f64>::new(AdamConfig { eps: 0.0, ..adam }),
+        "eps",
+        "(0, inf)",
+    );
+    assert_invalid(
+        AdamW::<f32>::new(AdamWConfig {
+            weight_decay: -0.01,
+            ..AdamWConfig::default()
+        }),
+        "weight_decay",
+        "[0, inf)",
+    );
+}
+
+#[test]
+fn nesterov_needs_momentum_and_no_dampening() {
+    for (momentum, dampening) in [(0.0, 0.0), (0.9, 0.1)] {
+        let result = Sgd::<f64>::new(SgdConfig {
+            momentum,
+            dampening,
+            nesterov: true,
+            ..SgdConfig::default()
+        });
+        assert_eq!(
+            result.unwrap_err(),
+            Error::NesterovRequiresMomentum {
+                momentum,
+                dampening
+            }
+        );
+    }
+    // Switching momentum off later is refused the same way.
+    let mut sgd = Sgd::<f64>::new(SgdConfig {
+        momentum: 0.9,
+        nesterov: true,
+        ..SgdConfig::default()
+    })
+    .unwrap();
+    assert!(matches!(
+        sgd.set_momentum(0.0),
+        Err(Error::NesterovRequiresMomentum { .. })
+    ));
+    assert_eq!(sgd.momentum(), Some(0.9));
+}
+
+#[test]
+fn setters_check_their_value_and_keep_the_old_one_on_error() {
+    let mut adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
+    assert_invalid(adam.set_learning_rate(-1.0), "learning_rate", "[0, inf)");
+    assert_invalid(adam.set_momentum(1.0), "beta1", "[0, 1)");
+    assert!((adam.learning_rate() - 1e-3).abs() < 1e-18);
+    assert_eq!(adam.momentum(), Some(0.9));
+    let mut adagrad = Adagrad::<f64>::new(AdagradConfig::default()).unwrap();
+    assert_eq!(
+        adagrad.set_momentum(0.9),
+        Err(Error::NoMomentum {
+            optimizer: "adagrad"
+        })
+    );
+    assert_eq!(adagrad.momentum(), None);
+}
+
+#[test]
+fn slices_of_different_lengths_are_refused_with_both_lengths() {
+    let mut sgd = Sgd::<f64>::new(SgdConfig::default()).unwrap();
+    let error = sgd.step(&mut [1.0, 2.0, 3.0], &[0.1, 0.2]).unwrap_err();
+    assert_eq!(
+        error,
+        Error::LengthMismatch {
+            params: 3,
+            grads: 2
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "expected as many gradients as parameters, found 3 parameters and 2 gradients"
+    );
+    // A different length from the first step's is refused until a reset.
+    let mut adam = Adam::<f32>::new(AdamConfig::default()).unwrap();
+    adam.step(&mut [1.0, 2.0], &[0.1, 0.2]).unwrap();
+    let error = adam
+        .step(&mut [1.0, 2.0, 3.0], &[0.1, 0.2, 0.3])
+        .unwrap_err();
+    assert_eq!(error, Error::StateLengthMismatch { state: 2, found: 3 });
+    assert!(error.to_string().contains("holds 2 parameters"), "{error}");
+    adam.reset();
+    adam.step(&mut [1.0, 2.0, 3.0], &[0.1, 0.2, 0.3]).unwrap();
+}
+
+#[test]
+fn a_non_finite_gradient_names_its_index() {
+    let mut sgd = Sgd::<f32>::new(SgdConfig {
+        momentum: 0.9,
+        ..SgdConfig::default()
+    })
+    .unwrap();
+    let mut params = [1.0_f32; 40];
+    let mut grads = [0.5_f32; 40];
+    grads[37] = f32::INFINITY;
+    grads[39] = f32::NAN;
+    let error = sgd.step(&mut params, &grads).unwrap_err();
+    assert_eq!(
+        error,
+        Error::NonFiniteGradient {
+            index: 37,
+            value: f64::INFINITY
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "gradient 37 is inf; no parameter was updated"
+    );
+    assert!(
+        params.iter().all(|p| p.to_bits() == 1.0_f32.to_bits()),
+        "nothing was updated"
+    );
+    assert_eq!(Optimizer::<f32>::steps_taken(&sgd), 0);
+}
+
+#[test]
+fn schedules_refuse_out_of_range_settings() {
+    assert_invalid(StepLr::new(0, 0.1), "step_size", "[1, inf)");
+    assert_invalid(StepLr::new(10, -0.1), "gamma", "[0, inf)");
+    assert_invalid(MultiStepLr::new(vec![3], f64::NAN), "gamma", "[0, inf)");
+    assert_invalid(ExponentialLr::new(f64::INFINITY), "gamma", "[0, inf)");
+    assert_invalid(CosineAnnealingLr::new(0, 0.0), "t_max", "[1, inf)");
+    assert_invalid(CosineAnnealingLr::new(10, -1.0), "eta_min", "[0, inf)");
+    assert_invalid(LinearLr::new(0.0, 1.0, 5), "start_factor", "(0, 1]");
+    assert_invalid(LinearLr::new(0.5, 1.5, 5), "end_factor", "[0, 1]");
+    assert_invalid(LinearLr::new(0.5, 1.0, 0), "total_iters", "[1, inf)");
+    assert_invalid(ConstantLr::new(0.0, 5), "factor", "(0, 1]");
+    let one_cycle = OneCycleConfig::default();
+    assert_invalid(
+        OneCycleLr::new(OneCycleConfig {
+            total_steps: 0,
+            ..one_cycle
+        }),
+        "total_steps",
+        "[1, inf)",
+    );
+    assert_invalid(
+        OneCycleLr::new(OneCycleConfig {
+            pct_start: 1.5,
+            ..one_cycle
+        }),
+        "pct_start",
+        "[0, 1]",
+    );
+    assert_invalid(
+        OneCycleLr::new(OneCycleConfig {
+            max_momentum: 1.0,
+            ..one_cycle
+        }),
+        "max_momentum",
+        "[0, 1)",
+    );
+    assert_invalid(
+        OneCycleLr::new(OneCycleConfig {
+            div_factor: 0.0,
+            ..one_cycle
+        }),
+        "div_factor",
+        "(0, inf)",
+    );
+    // pct_start 0.01 of 50 steps ends the first phase at step -0.5: PyTorch divides by zero
+    // or by a negative span there; here it is refused.
+    assert_invalid(
+        OneCycleLr::new(OneCycleConfig {
+            total_steps: 50,
+            pct_start: 0.01,
+            ..one_cycle
+        }),
+        "pct_start",
+        "values that give every phase at least one step",
+    );
+}
+
+#[test]
+fn momentum_cycling_needs_an_optimizer_with_momentum() {
+    let adagrad = Adagrad::<f64>::new(AdagradConfig::default()).unwrap();
+    let schedule = OneCycleLr::new(OneCycleConfig::default()).unwrap();
+    let error = Scheduled::new(adagrad.clone(), schedule).unwrap_err();
+    assert_eq!(
+        error,
+        Error::NoMomentum {
+            optimizer: "adagrad"
+        }
+    );
+    // Without momentum cycling AdaGrad is fine.
+    let schedule = OneCycleLr::new(OneCycleConfig {
+        cycle_momentum: false,
+        ..OneCycleConfig::default()
+    })
+    .unwrap();
+    assert!(Scheduled::new(adagrad, schedule).is_ok());
+}
+
+#[test]
+fn a_schedule_that_overflows_is_reported_at_the_step() {
+    // gamma = 1e10 overflows f64 after about 31 steps.
+    let sgd = Sgd::<f64>::new(SgdConfig {
+        learning_rate: 1.0,
+        ..SgdConfig::default()
+    })
+    .unwrap();
+    let mut driven = Scheduled::new(sgd, ExponentialLr::new(1e10).unwrap()).unwrap();
+    let mut p = [0.0_f64];
+    let mut result = Ok(());
+    for _ in 0..40 {
+        result = driven.step(&mut p, &[0.0]);
+        if result.is_err() {
+            break;
+        }
+    }
+    assert_invalid(result, "learning_rate", "[0, inf)");
+    assert_eq!(
+        Optimizer::<f64>::steps_taken(&driven),
+        31,
+        "the failed step is not counted"
+    );
+}
+
+#[test]
+fn clipping_refuses_bad_bounds_and_non_finite_norms() {
+    let mut grads = [1.0_f64, f64::NAN, 2.0];
+    assert_invalid(
+        clip_grad_norm(&mut grads, -1.0, Norm::L2, false),
+        "max_norm",
+        "[0, inf)",
+    );
+    assert_invalid(
+        clip_grad_value(&mut grads, f64::NAN),
+        "clip_value",
+        "[0, inf)",
+    );
+    let error = clip_grad_norm(&mut grads, 1.0, Norm::L2, true).unwrap_err();
+    assert!(matches!(error, Error::NonFiniteNorm { value } if value.is_nan()));
+    assert_eq!(
+        error.to_string(),
+        "the total gradient norm is NaN, so it cannot be clipped"
+    );
+    assert_eq!(
+        grads[0].to_bits(),
+        1.0_f64.to_bits(),
+        "left untouched on error"
+    );
+    let mut grads = [1.0_f32, f32::INFINITY];
+    let error = clip_grad_norm(&mut grads, 1.0, Norm::Max, true).unwrap_err();
+    assert_eq!(
+        error,
+        Error::NonFiniteNorm {
+            value: f64::INFINITY
+        }
+    );
+    // Without the check PyTorch's arithmetic applies: max_norm / inf = 0 zeroes the gradients.
+    let norm = clip_grad_norm(&mut grads, 1.0, Norm::Max, false).unwrap();
+    assert!(norm.is_infinite());
+    assert_eq!(grads[0].to_bits(), 0.0_f32.to_bits());
+}
