@@ -263,8 +263,11 @@ impl<T: Real> Real for Dual<T> {
     }
     #[inline]
     fn tanh(self) -> Self {
-        let t = self.value.tanh();
-        self.chain(t, T::one() - t * t)
+        // sech²(x) = 1 - tanh²(x), computed accurately in the tails.
+        self.chain(
+            self.value.tanh(),
+            crate::elementary::tanh_derivative(self.value),
+        )
     }
     #[inline]
     fn sqrt(self) -> Self {

@@ -413,8 +413,11 @@ impl Real for Var<'_> {
     }
     #[inline]
     fn tanh(self) -> Self {
-        let t = self.value.tanh();
-        self.unary(t, 1.0 - t * t)
+        // sech²(x) = 1 - tanh²(x), computed accurately in the tails.
+        self.unary(
+            self.value.tanh(),
+            crate::elementary::tanh_derivative(self.value),
+        )
     }
     #[inline]
     fn sqrt(self) -> Self {

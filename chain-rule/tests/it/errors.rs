@@ -1,0 +1,199 @@
+//! Every error path: the typed error, what it names, and its message.
+
+use chain_rule::composition::Chain;
+use chain_rule::elementary::{self, Elementary};
+use chain_rule::finite_difference::{self, Scheme};
+use chain_rule::{Dual, Error};
+
+#[test]
+fn ln_and_powf_reject_their_domain_edges() {
+    for x in [0.0, -1.0, f64::NAN, f64::NEG_INFINITY] {
+        assert!(
+            matches!(elementary::ln(x), Err(Error::Domain { function: "ln", .. })),
+            "ln({x})"
+        );
+        assert!(matches!(
+            elementary::ln_derivative(x),
+            Err(Error::Domain { function: "ln", .. })
+        ));
+        assert!(matches!(
+            elementary::powf(x, 0.5),
+            Err(Error::Domain {
+                function: "powf",
+                ..
+            })
+        ));
+        assert!(matches!(
+            elementary::powf_derivative(x, 2.0),
+            Err(Error::Domain {
+                function: "powf",
+                ..
+            })
+        ));
+    }
+    assert_eq!(
+        elementary::ln(-1.0),
+        Err(Error::Domain {
+            function: "ln",
+            input: -1.0,
+            domain: "x > 0"
+        })
+    );
+    // Also through duals: the domain is checked on the value.
+    assert!(elementary::ln(Dual::variable(-2.0)).is_err());
+    for p in [f64::NAN, f64::INFINITY] {
+        assert!(matches!(
+            elementary::powf(2.0, p),
+            Err(Error::InvalidParameter {
+                function: "powf",
+                parameter: "p",
+                ..
+            })
+        ));
+    }
+}
+
+#[test]
+fn elementary_parameters_must_be_finite() {
+    let cases = [
+        (
+            Elementary::Affine {
+                a: f64::NAN,
+                b: 0.0,
+            },
+            "a",
+        ),
+        (
+            Elementary::Affine {
+                a: 1.0,
+                b: f64::INFINITY,
+            },
+            "b",
+        ),
+        (Elementary::Powf(f64::NAN), "p"),
+        (
+            Elementary::LeakyRelu {
+                slope: f64::NEG_INFINITY,
+            },
+            "slope",
+        ),
+    ];
+    for (f, name) in cases {
+        match f.eval(1.0) {
+            Err(Error::InvalidParameter { parameter, .. }) => assert_eq!(parameter, name),
+            other => panic!("{f:?}: expected an invalid {name}, got {other:?}"),
+        }
+        assert!(f.derivative(1.0).is_err());
+        assert!(matches!(
+            Chain::new(vec![f]),
+            Err(Error::InvalidParameter { .. })
+        ));
+    }
+}
+
+#[test]
+fn chains_report_empty_non_finite_and_domain_errors() {
+    assert_eq!(Chain::new(vec![]), Err(Error::EmptyChain));
+    let chain = Chain::new(vec![Elementary::Affine { a: 1.0, b: -3.0 }, Elementary::Ln]).unwrap();
+    assert!(matches!(
+        chain.derive(f64::NAN),
+        Err(Error::NonFinitePoint(_))
+    ));
+    assert!(matches!(
+        chain.derive(f64::INFINITY),
+        Err(Error::NonFinitePoint(_))
+    ));
+    // ln(x - 3) at x = 1: the inner value -2 is outside ln's domain; the error names it.
+    let expected = Err(Error::Domain {
+        function: "ln",
+        input: -2.0,
+        domain: "x > 0",
+    });
+    assert_eq!(chain.derive(1.0).map(|d| d.derivative()), expected.clone());
+    assert_eq!(chain.eval(1.0), expected.clone());
+    assert_eq!(chain.derivative(1.0), expected);
+}
+
+#[test]
+fn finite_differences_reject_bad_steps_points_and_values() {
+    for scheme in Scheme::ALL {
+        for h in [0.0, -1e-3, f64::NAN, f64::INFINITY] {
+            match scheme.estimate(f64::sin, 1.0, h) {
+                Err(Error::InvalidStep(bad)) => assert_eq!(bad.to_bits(), h.to_bits()),
+                other => panic!("{} with h = {h}: {other:?}", scheme.name()),
+            }
+        }
+        assert!(matches!(
+            scheme.estimate(f64::sin, f64::NAN, 1e-3),
+            Err(Error::NonFinitePoint(_))
+        ));
+        assert!(matches!(
+            scheme.derivative(f64::sin, f64::INFINITY),
+            Err(Error::NonFinitePoint(_))
+        ));
+        assert_eq!(
+            scheme.estimate(f64::sin, 1.0, 1e-20),
+            Err(Error::StepVanishes { x: 1.0, h: 1e-20 })
+        );
+        // A function that is NaN beyond 1: every scheme first evaluates x + h = 1.001, and the
+        // error says where.
+        let broken = |t: f64| if t > 1.0 { f64::NAN } else { t };
+        match scheme.estimate(broken, 1.0, 1e-3) {
+            Err(Error::NonFiniteValue { x, value }) => {
+                assert!((x - 1.001).abs() < 1e-12, "evaluated at {x}");
+                assert!(value.is_nan());
+            }
+            other => panic!("{}: {other:?}", scheme.name()),
+        }
+    }
+    assert!(finite_difference::forward(|_| f64::NAN, 0.0, 1e-3).is_err());
+}
+
+#[test]
+fn messages_are_lowercase_without_full_stop() {
+    let cases = [
+        (
+            Error::Domain {
+                function: "ln",
+                input: -1.0,
+                domain: "x > 0",
+            },
+            "ln is defined for x > 0, got x = -1",
+        ),
+        (
+            Error::InvalidParameter {
+                function: "affine",
+                parameter: "a",
+                value: f64::NAN,
+                allowed: "finite",
+            },
+            "affine a must be finite, got a = NaN",
+        ),
+        (Error::EmptyChain, "a chain needs at least one function"),
+        (
+            Error::InvalidStep(0.0),
+            "step h must be finite and positive, got h = 0",
+        ),
+        (
+            Error::StepVanishes { x: 1.0, h: 1e-20 },
+            "step h = 0.00000000000000000001 vanishes next to x = 1 (x + h rounds to x)",
+        ),
+        (
+            Error::NonFinitePoint(f64::INFINITY),
+            "point x must be finite, got x = inf",
+        ),
+        (
+            Error::NonFiniteValue {
+                x: 0.0,
+                value: f64::NEG_INFINITY,
+            },
+            "f is not finite at x = 0 (got -inf)",
+        ),
+    ];
+    for (error, message) in cases {
+        let text = error.to_string();
+        assert_eq!(text, message);
+        assert!(!text.ends_with('.'));
+        assert!(text.starts_with(|c: char| !c.is_uppercase()));
+    }
+}
