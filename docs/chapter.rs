@@ -561,9 +561,27 @@ impl AnchorState {
 mod tests {
     use super::*;
 
-    /// A folder with `example.rs` (two anchors, one nested in the other) and `note.md`, which
-    /// itself includes a line of `example.rs`.
-    fn fixture(test: &str) -> PathBuf {
+    /// A temporary folder, removed when the test ends.
+    struct Fixture(PathBuf);
+
+    impl std::ops::Deref for Fixture {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            // Best effort: a leftover folder in the temporary directory harms nothing.
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A folder with `code/example.rs` (two anchors, one nested in the other) and
+    /// `code/note.md`, which itself includes a line of `example.rs`.
+    fn fixture(test: &str) -> Fixture {
         let dir = std::env::temp_dir().join(format!("docs-chapter-{}-{test}", std::process::id()));
         let sub = dir.join("code");
         fs::create_dir_all(&sub).unwrap();
@@ -582,7 +600,7 @@ mod tests {
         )
         .unwrap();
         fs::write(sub.join("note.md"), "Note: {{#include example.rs:1}}\n").unwrap();
-        dir
+        Fixture(dir)
     }
 
     fn expand_in(dir: &Path, text: &str) -> Result<String, Error> {

@@ -236,6 +236,7 @@ mod tests {
         let first = fs::read(dir.join("test-square.png")).unwrap();
         assert_eq!(draw_all(&figures, &dir).unwrap(), 0);
         assert_eq!(fs::read(dir.join("test-square.png")).unwrap(), first);
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -244,6 +245,7 @@ mod tests {
         let figures = select(TEST_FIGURES, Some("test-nothing")).unwrap();
         let error = draw_all(&figures, &dir).unwrap_err();
         assert!(error.to_string().contains("'test-nothing' drew nothing"));
+        fs::remove_dir_all(dir).unwrap();
     }
 
     /// The registry is consistent with the course: names unique and well formed, each figure
