@@ -6,5 +6,6 @@ mod elementary;
 mod errors;
 mod expression;
 mod finite_difference;
+mod real;
 mod support;
 mod tape;
