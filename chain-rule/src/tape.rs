@@ -90,6 +90,14 @@ impl Tape {
         Self::default()
     }
 
+    /// An empty tape with room for `capacity` nodes before it reallocates (one node per
+    /// variable and per operation).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            nodes: RefCell::new(Vec::with_capacity(capacity)),
+        }
+    }
+
     /// A new input variable with value `value`, recorded as a leaf of the graph.
     pub fn var(&self, value: f64) -> Var<'_> {
         let index = self.push(Node {
