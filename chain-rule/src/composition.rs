@@ -31,9 +31,9 @@ use crate::{Error, Real};
 /// // y = u², u = 3x + 1.
 /// let chain = Chain::new(vec![Elementary::Affine { a: 3.0, b: 1.0 }, Elementary::Powi(2)])?;
 /// let steps = chain.derive(2.0)?;
-/// assert_eq!(steps.inner_values(), &[2.0, 7.0, 49.0]); // x, u, y
-/// assert_eq!(steps.local_factors(), &[3.0, 14.0]); // du/dx, dy/du
-/// assert_eq!(steps.derivative(), 42.0); // 14 · 3
+/// approx::assert_relative_eq!(steps.inner_values(), &[2.0, 7.0, 49.0][..]); // x, u, y
+/// approx::assert_relative_eq!(steps.local_factors(), &[3.0, 14.0][..]); // du/dx, dy/du
+/// approx::assert_relative_eq!(steps.derivative(), 42.0); // 14 · 3
 /// # Ok::<(), chain_rule::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
