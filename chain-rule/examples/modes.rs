@@ -71,15 +71,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tape = Tape::new();
     let (a_var, b_var) = (tape.var(a), tape.var(b));
     let grads = g(a_var, b_var).backward();
-    let d_da = g(Dual::variable(a), Dual::constant(b)).derivative;
-    let d_db = g(Dual::constant(a), Dual::variable(b)).derivative;
+    let by_duals = [
+        g(Dual::variable(a), Dual::constant(b)).derivative,
+        g(Dual::constant(a), Dual::variable(b)).derivative,
+    ];
     println!("g(a, b) = ab + sin(a) at (1, 2): ∂g/∂a = b + cos(a), ∂g/∂b = a");
     println!(
         "  tape, one backward pass: ({:.12}, {:.12})",
         grads.wrt(a_var),
         grads.wrt(b_var)
     );
-    println!("  duals, two forward passes: ({d_da:.12}, {d_db:.12})");
+    println!(
+        "  duals, two forward passes: ({:.12}, {:.12})",
+        by_duals[0], by_duals[1]
+    );
     // ANCHOR_END: cost
     Ok(())
 }
