@@ -261,7 +261,9 @@ fn draw_marker(
         8,
         style::GREY.stroke_width(2),
     ))?;
-    let text = Text::small(marker.label.as_str()).colour(style::GREY);
+    let text = Text::small(marker.label.as_str())
+        .colour(style::GREY)
+        .halo();
     match marker.direction {
         Direction::Vertical => {
             let (px, py) = chart.backend_coord(&line[1]);
@@ -539,14 +541,12 @@ impl<'f> ContourPlot<'f> {
             )
             .into());
         }
-        let height = if self.equal_aspect {
-            equal_aspect_height(x_range, y_range)
+        let (width, height) = if self.equal_aspect {
+            equal_aspect_size(x_range, y_range, !self.title.is_empty())
         } else {
-            style::HEIGHT
+            (style::WIDTH, style::HEIGHT)
         };
-        canvas.draw(style::WIDTH, height, |root| {
-            self.paint(root, x_range, y_range)
-        })
+        canvas.draw(width, height, |root| self.paint(root, x_range, y_range))
     }
 
     fn paint(&self, root: &Area<'_>, x_range: (f64, f64), y_range: (f64, f64)) -> Result<()> {
@@ -605,6 +605,7 @@ impl<'f> ContourPlot<'f> {
             if !arrow.label.is_empty() {
                 Text::small(arrow.label.as_str())
                     .colour(arrow.colour)
+                    .halo()
                     .anchor(Align::Start, Baseline::Bottom)
                     .draw(root, (to.0 + 10, to.1 - 6))?;
             }
@@ -616,6 +617,7 @@ impl<'f> ContourPlot<'f> {
             root.draw(&Circle::new(at, radius, style::INK.stroke_width(2)))?;
             if !spot.label.is_empty() {
                 Text::small(spot.label.as_str())
+                    .halo()
                     .anchor(Align::Start, Baseline::Top)
                     .draw(root, (at.0 + 12, at.1 + 8))?;
             }
@@ -714,11 +716,8 @@ impl<'f> DecisionRegions<'f> {
             )
             .into());
         }
-        canvas.draw(
-            style::WIDTH,
-            equal_aspect_height(x_range, y_range),
-            |root| self.paint(root, x_range, y_range),
-        )
+        let (width, height) = equal_aspect_size(x_range, y_range, !self.title.is_empty());
+        canvas.draw(width, height, |root| self.paint(root, x_range, y_range))
     }
 
     fn paint(&self, root: &Area<'_>, x_range: (f64, f64), y_range: (f64, f64)) -> Result<()> {
@@ -855,16 +854,33 @@ fn grid_ranges(x: &Axis, y: &Axis) -> Result<((f64, f64), (f64, f64))> {
     Ok((range(x)?, range(y)?))
 }
 
-/// The picture height at which one x unit is as long as one y unit, at the standard width
-/// (clamped to a sensible range of picture shapes).
-fn equal_aspect_height(x_range: (f64, f64), y_range: (f64, f64)) -> u32 {
-    let plot_width = f64::from(style::WIDTH - 2 * MARGIN - Y_LABEL_AREA);
-    let plot_height = plot_width * (y_range.1 - y_range.0) / (x_range.1 - x_range.0);
-    let height = plot_height + f64::from(2 * MARGIN + X_LABEL_AREA + TITLE_AREA);
-    // Clamped to 500..=1600, so the cast cannot truncate or lose the sign.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let height = height.round().clamp(500.0, 1600.0) as u32;
-    height
+/// The picture size at which one x unit is as long as one y unit: the standard width when the
+/// height that needs stays within [`style::MAX_HEIGHT`], else that height and a narrower
+/// picture (never narrower or shorter than a third of the standard size).
+pub fn equal_aspect_size(x_range: (f64, f64), y_range: (f64, f64), titled: bool) -> (u32, u32) {
+    let frame_width = f64::from(2 * MARGIN + Y_LABEL_AREA);
+    let frame_height = f64::from(2 * MARGIN + X_LABEL_AREA + if titled { TITLE_AREA } else { 0 });
+    let units_high_per_wide = (y_range.1 - y_range.0) / (x_range.1 - x_range.0);
+    let mut plot_width = f64::from(style::WIDTH) - frame_width;
+    let mut plot_height = plot_width * units_high_per_wide;
+    if plot_height + frame_height > f64::from(style::MAX_HEIGHT) {
+        plot_height = f64::from(style::MAX_HEIGHT) - frame_height;
+        plot_width = plot_height / units_high_per_wide;
+    }
+    let clamp = |pixels: f64, standard: u32| {
+        // Clamped to a third of the standard size and above, and at most the standard width or
+        // the maximum height: the cast cannot truncate or lose the sign.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let pixels = pixels.round().clamp(
+            f64::from(standard / 3),
+            f64::from(style::MAX_HEIGHT.max(style::WIDTH)),
+        ) as u32;
+        pixels
+    };
+    (
+        clamp(plot_width + frame_width, style::WIDTH),
+        clamp(plot_height + frame_height, style::HEIGHT),
+    )
 }
 
 /// Draws a vector field as arrows in pixel space on `root` (so heads keep their shape whatever
@@ -963,7 +979,11 @@ mod tests {
             assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{test}: not a PNG");
             // The IHDR chunk follows the 8-byte signature: length, "IHDR", width, height.
             let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
-            assert_eq!(width, style::WIDTH, "{test}: width");
+            let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+            assert!(width <= style::WIDTH, "{test}: width {width}");
+            assert!(height <= style::MAX_HEIGHT, "{test}: height {height}");
+            // A blank picture compresses to a few hundred bytes; a drawn chart is far larger.
+            assert!(bytes.len() > 10_000, "{test}: only {} bytes", bytes.len());
             bytes
         };
         let first_dir = temp_dir(&format!("{test}-a"));
@@ -1132,6 +1152,26 @@ mod tests {
         );
         assert!(canvas.outcome().is_none(), "a refused plot must not write");
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn equal_aspect_keeps_one_unit_the_same_length_on_both_axes() {
+        let plot = |(width, height): (u32, u32), titled: bool| {
+            let top = if titled { TITLE_AREA } else { 0 };
+            (
+                f64::from(width - 2 * MARGIN - Y_LABEL_AREA),
+                f64::from(height - 2 * MARGIN - X_LABEL_AREA - top),
+            )
+        };
+        // Wide: standard width, height follows; one pixel of rounding.
+        let (w, h) = plot(equal_aspect_size((0.0, 4.0), (0.0, 2.0), true), true);
+        assert!((w / 4.0 - h / 2.0).abs() <= 1.0, "{w} x {h}");
+        // Tall: the height is capped and the picture gets narrower instead.
+        let size = equal_aspect_size((-3.0, 3.0), (-4.5, 4.5), false);
+        assert_eq!(size.1, style::MAX_HEIGHT);
+        assert!(size.0 < style::WIDTH);
+        let (w, h) = plot(size, false);
+        assert!((w / 6.0 - h / 9.0).abs() <= 1.0, "{w} x {h}");
     }
 
     #[test]

@@ -119,9 +119,13 @@ pub fn frame<'a, 'b>(
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let centre_x = (xs.start + xs.end) / 2;
     if !title.is_empty() {
+        let (width, _) = root.dim_in_pixel();
+        #[allow(clippy::cast_precision_loss)] // Figure sizes are far below 2^24 pixels.
+        let available = (width - 2 * MARGIN) as f32;
         Text::title(title)
+            .fit(available)
             .anchor(Align::Centre, Baseline::Middle)
-            .draw(root, (centre_x, to_i32(MARGIN + TITLE_AREA / 2)))?;
+            .draw(root, (to_i32(width / 2), to_i32(MARGIN + TITLE_AREA / 2)))?;
     }
     for tick in x_ticks {
         let (px, _) = chart.backend_coord(&(tick, y_range.0));

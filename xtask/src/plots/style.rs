@@ -16,6 +16,8 @@ use crate::workspace::Result;
 pub const WIDTH: u32 = 1400;
 /// Height of a figure in pixels.
 pub const HEIGHT: u32 = 875;
+/// The tallest a figure gets (equal-aspect plots of tall regions get narrower instead).
+pub const MAX_HEIGHT: u32 = 1400;
 
 /// The font family name the course font is registered under.
 pub const FONT: &str = "sans-serif";

@@ -60,6 +60,8 @@ pub struct Text {
     pub baseline: Baseline,
     /// Turned a quarter left, reading upwards (a y-axis title).
     pub upright: bool,
+    /// Drawn over a thin white outline, so it stays readable on shading and lines.
+    pub halo: bool,
 }
 
 impl Text {
@@ -73,6 +75,7 @@ impl Text {
             align: Align::Start,
             baseline: Baseline::Top,
             upright: false,
+            halo: false,
         }
     }
 
@@ -109,6 +112,13 @@ impl Text {
         self
     }
 
+    /// The same text over a thin white outline (for labels on top of data).
+    #[must_use]
+    pub fn halo(mut self) -> Self {
+        self.halo = true;
+        self
+    }
+
     /// The same text turned a quarter left.
     #[must_use]
     pub fn upright(mut self) -> Self {
@@ -123,8 +133,19 @@ impl Text {
         (width, font.ascent() - font.descent())
     }
 
+    /// The same text, smaller if needed so that it is at most `width` pixels long.
+    #[must_use]
+    pub fn fit(mut self, width: f32) -> Self {
+        let (length, _) = self.extent();
+        if length > width && length > 0.0 {
+            self.size *= width / length;
+        }
+        self
+    }
+
     /// Draws the text on `area` (pixel coordinates) hanging from `anchor` as its alignment
-    /// says.
+    /// says, moved as little as needed to stay whole inside the area (a label next to a point
+    /// near the edge slides back in rather than being cut off).
     ///
     /// # Errors
     ///
@@ -141,8 +162,21 @@ impl Text {
             Baseline::Middle => height / 2.0,
             Baseline::Bottom => height,
         };
+        // The text's box relative to the anchor, turned if upright.
+        let (x_span, y_span) = if self.upright {
+            ((-across, height - across), (along - width, along))
+        } else {
+            ((-along, width - along), (-across, height - across))
+        };
+        let (area_width, area_height) = area.dim_in_pixel();
+        #[allow(clippy::cast_precision_loss)] // Figure sizes are far below 2^24 pixels.
+        let anchor = (
+            anchor.0 + slide(anchor.0 as f32, x_span, area_width as f32),
+            anchor.1 + slide(anchor.1 as f32, y_span, area_height as f32),
+        );
         let font = self.font();
         let (glyphs, _) = self.layout();
+        let mut glyph_pixels = Vec::with_capacity(glyphs.len());
         for glyph in glyphs {
             let Some(outline) = font.outline_glyph(glyph) else {
                 continue;
@@ -155,13 +189,43 @@ impl Text {
                 let py = bounds.min.y + y as f32 - across;
                 pixels.push((px, py, coverage));
             });
-            for (px, py, coverage) in pixels {
-                if coverage <= 0.0 {
-                    continue;
+            glyph_pixels.push(pixels);
+        }
+        let place = |px: f32, py: f32| {
+            let (dx, dy) = if self.upright { (py, -px) } else { (px, py) };
+            (anchor.0 + to_pixel(dx), anchor.1 + to_pixel(dy))
+        };
+        if self.halo {
+            // The outline: the glyphs' ink spread two pixels in every direction, in white.
+            const SPREAD: [(i32, i32); 12] = [
+                (-2, 0),
+                (2, 0),
+                (0, -2),
+                (0, 2),
+                (-1, -1),
+                (1, -1),
+                (-1, 1),
+                (1, 1),
+                (-2, -1),
+                (2, 1),
+                (-1, 2),
+                (1, -2),
+            ];
+            for &(px, py, coverage) in glyph_pixels.iter().flatten() {
+                if coverage > 0.25 {
+                    let (x, y) = place(px, py);
+                    for (sx, sy) in SPREAD {
+                        area.draw_pixel((x + sx, y + sy), &style::BACKGROUND.mix(0.8))?;
+                    }
                 }
-                let (dx, dy) = if self.upright { (py, -px) } else { (px, py) };
-                let at = (anchor.0 + to_pixel(dx), anchor.1 + to_pixel(dy));
-                area.draw_pixel(at, &self.colour.mix(f64::from(coverage.min(1.0))))?;
+            }
+        }
+        for &(px, py, coverage) in glyph_pixels.iter().flatten() {
+            if coverage > 0.0 {
+                area.draw_pixel(
+                    place(px, py),
+                    &self.colour.mix(f64::from(coverage.min(1.0))),
+                )?;
             }
         }
         Ok(())
@@ -188,6 +252,21 @@ impl Text {
             previous = Some(id);
         }
         (glyphs, caret)
+    }
+}
+
+/// How far to move an anchor at `at` so that the span `(start, end)` around it lies within
+/// `0..limit` with a small gap (the start wins when the span is longer than the limit).
+fn slide(at: f32, (start, end): (f32, f32), limit: f32) -> i32 {
+    const GAP: f32 = 4.0;
+    let low = at + start;
+    let high = at + end;
+    if low < GAP {
+        to_pixel(GAP - low).max(0) + 1
+    } else if high > limit - GAP {
+        -(to_pixel(high - (limit - GAP)) + 1).min(to_pixel(low - GAP))
+    } else {
+        0
     }
 }
 
@@ -225,6 +304,24 @@ mod tests {
         let m = Text::small("m").extent().0;
         assert!((ii - 2.0 * i).abs() < 1e-3, "i = {i}, ii = {ii}");
         assert!(m > 2.0 * i, "i = {i}, m = {m}");
+    }
+
+    #[test]
+    fn fit_shrinks_only_text_that_is_too_long() {
+        let title = Text::title("a title that is rather long for its figure");
+        let (length, _) = title.extent();
+        assert_eq!(title.clone().fit(length + 10.0), title);
+        let fitted = title.fit(length / 2.0);
+        assert!((fitted.extent().0 - length / 2.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn text_slides_back_inside_the_picture() {
+        // A 100-pixel label anchored 30 pixels from the right edge of a 500-pixel picture moves
+        // left until its end is 4 pixels inside; one inside the picture stays.
+        assert_eq!(slide(470.0, (0.0, 100.0), 500.0), -75);
+        assert_eq!(slide(200.0, (0.0, 100.0), 500.0), 0);
+        assert_eq!(slide(10.0, (-50.0, 50.0), 500.0), 45);
     }
 
     #[test]
