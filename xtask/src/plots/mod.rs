@@ -17,6 +17,7 @@
 pub mod canvas;
 pub mod charts;
 pub mod frame;
+pub mod gradient;
 pub mod grid;
 pub mod style;
 pub mod text;
@@ -44,7 +45,7 @@ pub struct Figure {
 }
 
 /// Every figure of the course, in chapter order. One entry per figure.
-pub const FIGURES: &[Figure] = &[];
+pub const FIGURES: &[Figure] = &[gradient::CONTOURS];
 
 /// Draws the figures (all, or the one named `only`) into `docs/src/figures/`.
 ///
