@@ -160,6 +160,7 @@ pub fn tanh_derivative<T: Real>(x: T) -> T {
     T::from_f64(4.0) * e / (one_plus_e * one_plus_e)
 }
 
+// ANCHOR: sigmoid
 /// The logistic sigmoid $\sigma(x) = \frac{1}{1 + e^{-x}}$, in $(0, 1)$.
 ///
 /// Computed as $1/(1 + e^{-x})$ for $x \ge 0$ and as $e^x/(1 + e^x)$ for $x < 0$, so the
@@ -190,6 +191,8 @@ pub fn sigmoid_derivative<T: Real>(x: T) -> T {
     e / (one_plus_e * one_plus_e)
 }
 
+// ANCHOR_END: sigmoid
+
 /// The rectifier $\operatorname{relu}(x) = \max(x, 0)$.
 #[inline]
 pub fn relu<T: Real>(x: T) -> T {
@@ -215,6 +218,7 @@ pub fn leaky_relu_derivative<T: Real>(x: T, slope: T) -> T {
     if x > T::zero() { T::one() } else { slope }
 }
 
+// ANCHOR: softplus
 /// The softplus $\operatorname{softplus}(x) = \ln(1 + e^x)$, a smooth ReLU.
 ///
 /// Computed as $x + \ln(1 + e^{-x})$ for $x > 0$ and as $\ln(1 + e^x)$ otherwise (with an
@@ -231,6 +235,8 @@ pub fn softplus<T: Real>(x: T) -> T {
         x.exp().ln_1p()
     }
 }
+
+// ANCHOR_END: softplus
 
 /// $\operatorname{softplus}'(x) = \frac{e^x}{1 + e^x} = \sigma(x)$.
 #[inline]

@@ -15,6 +15,7 @@
 //! and is byte-for-byte reproducible.
 
 pub mod canvas;
+pub mod chain_rule;
 pub mod charts;
 pub mod frame;
 pub mod gradient;
@@ -45,7 +46,11 @@ pub struct Figure {
 }
 
 /// Every figure of the course, in chapter order. One entry per figure.
-pub const FIGURES: &[Figure] = &[gradient::CONTOURS];
+pub const FIGURES: &[Figure] = &[
+    chain_rule::COMPOSITE,
+    chain_rule::STEP_SIZE,
+    gradient::CONTOURS,
+];
 
 /// Draws the figures (all, or the one named `only`) into `docs/src/figures/`.
 ///
