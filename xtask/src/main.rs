@@ -3,7 +3,8 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
 use xtask::{bench, book, ci, doc, plots};
 
 /// Project tasks for the backpropagation course.
@@ -47,7 +48,10 @@ enum Task {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let result = match cli.task {
         Task::Plots { only, list } => {
             if list {
@@ -69,4 +73,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Reports a command-line error; for an unknown or missing task, lists the tasks too. `--help`
+/// and `--version` print and succeed.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        // --help or --version: print to stdout and succeed.
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let _ = error.print();
+    // (A missing task already prints the whole help.)
+    if matches!(
+        error.kind(),
+        ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand
+    ) {
+        eprintln!();
+        eprintln!("{}", Cli::command().render_long_help());
+    }
+    ExitCode::from(2)
 }
