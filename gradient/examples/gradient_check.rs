@@ -7,8 +7,6 @@
 use chain_rule::{Real, Tape};
 use gradient::test_functions::{Rosenbrock, TestFunction};
 use gradient::{GradientChecker, ScalarFunction};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: coordinates
@@ -32,14 +30,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{}", checker.check(f, &x, &one_percent)?);
 
     // ANCHOR: directions
-    // A model with 5000 parameters: L(w) = Σ_k (tanh(w · a_k) - y_k)² over 8 samples.
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    // A model with 5000 parameters: L(w) = Σ_k (tanh(w · a_k) - y_k)² over 8 samples,
+    // with fixed pseudo-random data (any numbers would do).
     let samples: Vec<Vec<f64>> = (0..8)
-        .map(|_| (0..5000).map(|_| rng.random_range(-1.0..1.0)).collect())
+        .map(|k| {
+            (0..5000)
+                .map(|j| (1.7 * f64::from(k * 5000 + j)).sin())
+                .collect()
+        })
         .collect();
-    let targets: Vec<f64> = (0..8).map(|_| rng.random_range(-0.5..0.5)).collect();
+    let targets: Vec<f64> = (0..8).map(|k| 0.5 * (0.9 * f64::from(k)).cos()).collect();
     let loss = |w: &[f64]| network_loss(w, &samples, &targets);
-    let w: Vec<f64> = (0..5000).map(|_| rng.random_range(-0.01..0.01)).collect();
+    let w: Vec<f64> = (0..5000)
+        .map(|j| 0.01 * (2.3 * f64::from(j)).sin())
+        .collect();
 
     // Its gradient by reverse mode, then 8 random directions: 32 evaluations, not 20 000.
     let tape = Tape::new();

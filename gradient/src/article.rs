@@ -46,6 +46,7 @@ pub const GRADIENT: [f64; 2] = [10.0, 6.0];
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ArticleFunction;
 
+// ANCHOR: function
 impl ScalarFunction for ArticleFunction {
     fn dimension(&self) -> usize {
         2
@@ -56,6 +57,7 @@ impl ScalarFunction for ArticleFunction {
         T::from_f64(3.0) * x * x + T::from_f64(2.0) * x * y + y * y
     }
 }
+// ANCHOR_END: function
 
 impl TestFunction for ArticleFunction {
     fn name(&self) -> &'static str {

@@ -324,6 +324,7 @@ pub fn check_gradient(
 /// // Below the floor the error is absolute, in units of the floor.
 /// assert!((relative_error(1e-12, 0.0, 1e-4) - 1e-8).abs() < 1e-20);
 /// ```
+// ANCHOR: relative_error
 pub fn relative_error(a: f64, n: f64, floor: f64) -> f64 {
     let difference = (a - n).abs();
     if difference == 0.0 {
@@ -331,6 +332,7 @@ pub fn relative_error(a: f64, n: f64, floor: f64) -> f64 {
     }
     difference / a.abs().max(n.abs()).max(floor)
 }
+// ANCHOR_END: relative_error
 
 /// Which comparisons a [`GradientReport`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
