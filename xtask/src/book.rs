@@ -44,7 +44,7 @@ const MDBOOK_KATEX: Tool = Tool {
 /// If a figure fails, a tool cannot be installed, mdBook fails (a broken include, math KaTeX
 /// cannot parse), or a page loads something from the network.
 pub fn run() -> Result<()> {
-    plots::run(None)?;
+    plots::run(None, false)?;
     let tools_bin = workspace::target_dir().join("tools").join("bin");
     let mdbook = ensure(&MDBOOK, &tools_bin)?;
     ensure(&MDBOOK_KATEX, &tools_bin)?;

@@ -2,7 +2,7 @@
 //!
 //! | task | what it does |
 //! | --- | --- |
-//! | `plots [--only NAME]` | draws the course figures into `docs/src/figures/` |
+//! | `plots [--only NAME] [--check]` | draws the course figures into `docs/src/figures/` (or checks them) |
 //! | `book` | draws the figures, then builds the mdBook in `docs/` into `docs/book/` |
 //! | `doc` | `cargo doc --workspace --no-deps` with KaTeX math, into the target directory |
 //! | `bench [-p PACKAGE] [ARGS]` | runs the criterion benchmarks, passing `ARGS` to criterion |

@@ -23,8 +23,11 @@ enum Task {
         #[arg(long, value_name = "NAME")]
         only: Option<String>,
         /// List the registered figures and exit.
-        #[arg(long, conflicts_with = "only")]
+        #[arg(long, conflicts_with_all = ["only", "check"])]
         list: bool,
+        /// Write nothing; fail if a figure file differs from what the code draws.
+        #[arg(long)]
+        check: bool,
     },
     /// Draw the figures, then build the course book from docs/ into docs/book/.
     Book,
@@ -53,12 +56,12 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(&error),
     };
     let result = match cli.task {
-        Task::Plots { only, list } => {
+        Task::Plots { only, list, check } => {
             if list {
                 plots::list();
                 Ok(())
             } else {
-                plots::run(only.as_deref())
+                plots::run(only.as_deref(), check)
             }
         }
         Task::Book => book::run(),

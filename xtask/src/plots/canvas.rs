@@ -1,6 +1,6 @@
 //! Where a figure is drawn: a [`Canvas`] renders into memory with plotters' bitmap backend and
 //! writes `<dir>/<name>.png` only when the bytes changed, so redrawing an unchanged tree leaves
-//! every file (and its modification time) alone.
+//! every file (and its modification time) alone. A checking canvas only compares.
 
 use std::cell::Cell;
 use std::fs;
@@ -22,6 +22,8 @@ pub enum Outcome {
     Written,
     /// The file already held exactly these bytes and was not touched.
     Unchanged,
+    /// Checking only: the file is missing or holds other bytes (it was not touched).
+    Stale,
 }
 
 /// One figure's output: `<dir>/<name>.png`, drawn by [`Canvas::draw`] or by a chart helper in
@@ -29,6 +31,8 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Canvas {
     path: PathBuf,
+    /// Whether drawing may write the file (false: only compare).
+    write: bool,
     outcome: Cell<Option<Outcome>>,
 }
 
@@ -37,7 +41,16 @@ impl Canvas {
     pub fn new(dir: &Path, name: &str) -> Self {
         Self {
             path: dir.join(format!("{name}.png")),
+            write: true,
             outcome: Cell::new(None),
+        }
+    }
+
+    /// A canvas that compares what it draws with `<dir>/<name>.png` and never writes.
+    pub fn check(dir: &Path, name: &str) -> Self {
+        Self {
+            write: false,
+            ..Self::new(dir, name)
         }
     }
 
@@ -52,7 +65,8 @@ impl Canvas {
     }
 
     /// Draws a `width` × `height` pixel image with `paint` on a white background (the course
-    /// font registered), then writes it as PNG if the bytes differ from the file on disk.
+    /// font registered), then writes it as PNG if the bytes differ from the file on disk (a
+    /// checking canvas only records that they differ).
     ///
     /// # Errors
     ///
@@ -76,6 +90,8 @@ impl Canvas {
         let unchanged = fs::read(&self.path).is_ok_and(|old| old == png);
         if unchanged {
             self.outcome.set(Some(Outcome::Unchanged));
+        } else if !self.write {
+            self.outcome.set(Some(Outcome::Stale));
         } else {
             if let Some(dir) = self.path.parent() {
                 fs::create_dir_all(dir)

@@ -1,6 +1,7 @@
-//! `cargo xtask plots [--only NAME]`: draws every course figure into `docs/src/figures/` as
-//! `<name>.png`, deterministically, and prints one line per figure saying whether it was
-//! written or already up to date.
+//! `cargo xtask plots [--only NAME] [--check]`: draws every course figure into
+//! `docs/src/figures/` as `<name>.png`, deterministically, and prints one line per figure saying
+//! whether it was written or already up to date. `--check` writes nothing and fails if a
+//! committed figure differs from what the code draws.
 //!
 //! # Adding a figure
 //!
@@ -52,23 +53,35 @@ pub const FIGURES: &[Figure] = &[
     gradient::CONTOURS,
 ];
 
-/// Draws the figures (all, or the one named `only`) into `docs/src/figures/`.
+/// Draws the figures (all, or the one named `only`) into `docs/src/figures/`; with `check`,
+/// only compares them with the files there and writes nothing.
 ///
 /// # Errors
 ///
-/// An unknown `only` name (the message lists the valid ones), or the first figure that fails
-/// to draw.
-pub fn run(only: Option<&str>) -> Result<()> {
+/// An unknown `only` name (the message lists the valid ones), the first figure that fails to
+/// draw, or (checking) any figure whose file is missing or differs from what the code draws.
+pub fn run(only: Option<&str>, check: bool) -> Result<()> {
     let figures = select(FIGURES, only)?;
     let dir = workspace::figures_dir();
-    let written = draw_all(&figures, &dir)?;
+    let tally = draw_all(&figures, &dir, check)?;
     println!(
-        "{} figure(s) in {}: {written} written, {} unchanged",
+        "{} figure(s) in {}: {} written, {} unchanged, {} stale",
         figures.len(),
         workspace::display(&dir),
-        figures.len() - written
+        tally.written,
+        tally.unchanged,
+        tally.stale.len()
     );
-    Ok(())
+    if tally.stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} figure(s) differ from what the code draws: {}; run `cargo xtask plots` and commit them",
+            tally.stale.len(),
+            tally.stale.join(", ")
+        )
+        .into())
+    }
 }
 
 /// Prints every registered figure: name, chapter and description.
@@ -132,25 +145,45 @@ impl fmt::Display for UnknownFigure {
 
 impl std::error::Error for UnknownFigure {}
 
-/// Draws `figures` into `dir` with a progress bar and a line per figure; returns how many files
-/// were written (the others were already up to date).
-fn draw_all(figures: &[&Figure], dir: &Path) -> Result<usize> {
+/// What drawing a set of figures did.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Tally {
+    written: usize,
+    unchanged: usize,
+    /// Checking only: the figures whose files are missing or differ.
+    stale: Vec<&'static str>,
+}
+
+/// Draws `figures` into `dir` (or, with `check`, only compares them with the files there) with a
+/// progress bar and a line per figure.
+fn draw_all(figures: &[&Figure], dir: &Path, check: bool) -> Result<Tally> {
     let bar = ProgressBar::new(figures.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
             .map_err(|error| format!("bad progress template: {error}"))?,
     );
-    let mut written = 0;
+    let mut tally = Tally::default();
     for figure in figures {
         bar.set_message(figure.name);
-        let canvas = Canvas::new(dir, figure.name);
+        let canvas = if check {
+            Canvas::check(dir, figure.name)
+        } else {
+            Canvas::new(dir, figure.name)
+        };
         (figure.draw)(&canvas).map_err(|error| format!("figure '{}': {error}", figure.name))?;
         let status = match canvas.outcome() {
             Some(Outcome::Written) => {
-                written += 1;
+                tally.written += 1;
                 "wrote    "
             }
-            Some(Outcome::Unchanged) => "unchanged",
+            Some(Outcome::Unchanged) => {
+                tally.unchanged += 1;
+                "unchanged"
+            }
+            Some(Outcome::Stale) => {
+                tally.stale.push(figure.name);
+                "stale    "
+            }
             None => {
                 return Err(format!(
                     "figure '{}' drew nothing: its draw function must draw into the canvas",
@@ -164,7 +197,7 @@ fn draw_all(figures: &[&Figure], dir: &Path) -> Result<usize> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(written)
+    Ok(tally)
 }
 
 #[cfg(test)]
@@ -238,9 +271,9 @@ mod tests {
     fn drawing_reports_written_then_unchanged_and_keeps_the_bytes() {
         let dir = temp_dir("draw-all");
         let figures = select(TEST_FIGURES, Some("test-square")).unwrap();
-        assert_eq!(draw_all(&figures, &dir).unwrap(), 1);
+        assert_eq!(draw_all(&figures, &dir, false).unwrap().written, 1);
         let first = fs::read(dir.join("test-square.png")).unwrap();
-        assert_eq!(draw_all(&figures, &dir).unwrap(), 0);
+        assert_eq!(draw_all(&figures, &dir, false).unwrap().unchanged, 1);
         assert_eq!(fs::read(dir.join("test-square.png")).unwrap(), first);
         fs::remove_dir_all(dir).unwrap();
     }
@@ -249,8 +282,28 @@ mod tests {
     fn a_figure_that_draws_nothing_is_an_error() {
         let dir = temp_dir("draw-nothing");
         let figures = select(TEST_FIGURES, Some("test-nothing")).unwrap();
-        let error = draw_all(&figures, &dir).unwrap_err();
+        let error = draw_all(&figures, &dir, false).unwrap_err();
         assert!(error.to_string().contains("'test-nothing' drew nothing"));
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn checking_reports_stale_figures_and_writes_nothing() {
+        let dir = temp_dir("check");
+        let figures = select(TEST_FIGURES, Some("test-square")).unwrap();
+        let path = dir.join("test-square.png");
+        let tally = draw_all(&figures, &dir, true).unwrap();
+        assert_eq!(tally.stale, ["test-square"], "a missing file is stale");
+        assert!(!path.exists(), "checking wrote a file");
+        fs::write(&path, b"not the figure").unwrap();
+        assert_eq!(
+            draw_all(&figures, &dir, true).unwrap().stale,
+            ["test-square"]
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"not the figure");
+        draw_all(&figures, &dir, false).unwrap();
+        let tally = draw_all(&figures, &dir, true).unwrap();
+        assert_eq!((tally.unchanged, tally.stale.len()), (1, 0));
         fs::remove_dir_all(dir).unwrap();
     }
 
