@@ -15,6 +15,15 @@
     rustdoc::invalid_html_tags,
     rustdoc::bare_urls
 )]
+// For the same reason clippy's rules for doc comments do not apply to the chapters' prose:
+// `x_i` inside `$…$` is math, not code to put in backticks; lists follow mdBook's rendering;
+// a demo included whole from `examples/` keeps its `fn main`.
+#![allow(
+    clippy::doc_markdown,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::needless_doctest_main
+)]
 
 include!(concat!(env!("OUT_DIR"), "/chapters.rs"));
 
