@@ -93,8 +93,8 @@ impl Validate for AdamConfig {
 /// **scikit-learn differs.** Its `MLPClassifier(solver="adam")` folds both corrections into
 /// the step size and adds $\epsilon$ to the root of the *uncorrected* $v_t$:
 /// $\theta_t = \theta_{t-1} - \gamma \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t} \frac{m_t}{\sqrt{v_t} + \epsilon}$,
-/// which is PyTorch's rule with $\epsilon$ replaced by $\epsilon \sqrt{1 - \beta_2^t}$: early
-/// steps, where $1 - \beta_2^t$ is small, are damped less by $\epsilon$ there.
+/// which is PyTorch's rule with $\epsilon$ replaced by $\epsilon / \sqrt{1 - \beta_2^t}$: early
+/// steps, where $1 - \beta_2^t$ is small, are damped much more by $\epsilon$ there.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Adam<T> {
     #[serde(deserialize_with = "deserialize_checked")]

@@ -2,6 +2,7 @@
 
 mod alloc;
 mod cases;
+mod convergence;
 mod errors;
 mod golden;
 mod oracle;

@@ -37,7 +37,7 @@ fn sklearn_adam_adds_eps_before_the_bias_correction() {
     // scikit-learn, step 1: m = 0.1 g, √v = √0.001 |g| = 3.16227766e-8, lr₁ = lr · √0.001 / 0.1;
     //   step = lr · √0.001 / 0.1 · 0.1 g / (√0.001 |g| + eps) = lr · g / (|g| + eps / √0.001)
     //   = 1e-3 · 1e-6 / (1e-6 + 3.16227766e-7) = 7.597469266e-4.
-    // The two agree only if eps is rescaled by √(1 − β₂ᵗ) at every step.
+    // scikit-learn's rule is PyTorch's with eps / √(1 − β₂ᵗ) (here eps / √0.001) in place of eps.
     let g = 1e-6;
     let mut torch_theta = [0.0_f64];
     let mut adam = Adam::new(AdamConfig::default()).unwrap();
