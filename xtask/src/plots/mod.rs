@@ -5,11 +5,45 @@
 //!
 //! # Adding a figure
 //!
-//! Each chapter keeps its figures in one module, `xtask/src/plots/<chapter>.rs`, with one
-//! `pub fn <figure>(canvas: &Canvas) -> Result<()>` per figure that computes its data with the
-//! concept crates (seeded, so the picture is the same every run) and draws it with a helper
-//! from [`charts`]. Register it with one entry in [`FIGURES`], and show it in the chapter as
-//! `![What it shows](figures/<name>.png)`.
+//! Each chapter keeps its figures in one module, `xtask/src/plots/<chapter>.rs` (the chapter's
+//! file stem with `-` as `_`), with one draw function and one [`Figure`] constant per figure.
+//! The function computes its data with the concept crates (seeded, so the picture is the same
+//! every run) and draws it with a helper from [`charts`] ([`charts::LineChart`],
+//! [`charts::ContourPlot`], [`charts::DecisionRegions`]), or by hand with [`Canvas::draw`],
+//! [`style`] and [`text`]:
+//!
+//! ```
+//! use xtask::plots::charts::{LineChart, Series};
+//! use xtask::plots::style::Axis;
+//! use xtask::plots::{Canvas, Figure};
+//! use xtask::workspace::Result;
+//!
+//! pub const PARABOLA: Figure = Figure {
+//!     name: "chain-rule-parabola", // docs/src/figures/chain-rule-parabola.png
+//!     chapter: "chain-rule",       // shown by docs/src/chain-rule.md
+//!     description: "y = x² and its derivative 2x",
+//!     draw: parabola,
+//! };
+//!
+//! fn parabola(canvas: &Canvas) -> Result<()> {
+//!     let xs: Vec<f64> = (0..=40).map(|i| f64::from(i) / 10.0 - 2.0).collect();
+//!     LineChart::new("y = x² and dy/dx = 2x", Axis::linear("x"), Axis::linear("y"))
+//!         .series(Series::line("y = x²", xs.iter().map(|&x| (x, x * x)).collect()))
+//!         .series(Series::dashed("dy/dx", xs.iter().map(|&x| (x, 2.0 * x)).collect()))
+//!         .draw(canvas)
+//! }
+//! # let dir = std::env::temp_dir().join(format!("xtask-doc-{}", std::process::id()));
+//! # let canvas = Canvas::new(&dir, PARABOLA.name);
+//! # (PARABOLA.draw)(&canvas)?;
+//! # assert!(canvas.path().is_file());
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Then register it: `pub mod <chapter>;` below and `<chapter>::PARABOLA,` in [`FIGURES`]; show
+//! it in the chapter as `![What it shows](figures/<name>.png)`; run `cargo xtask plots` and
+//! commit the PNG. The tests check that names are unique, that each figure's chapter file
+//! exists and shows it, and that every `figures/*.png` a chapter shows is registered.
 //!
 //! The book shows PNG: text in an SVG is drawn by the viewer's fonts, so it would look
 //! different on every machine, while the PNG is rasterised here from the shipped DejaVu Sans
