@@ -55,6 +55,7 @@ pub mod charts;
 pub mod frame;
 pub mod gradient;
 pub mod grid;
+pub mod optim;
 pub mod style;
 pub mod text;
 
@@ -85,6 +86,11 @@ pub const FIGURES: &[Figure] = &[
     chain_rule::COMPOSITE,
     chain_rule::STEP_SIZE,
     gradient::CONTOURS,
+    optim::QUADRATIC_PATHS,
+    optim::QUADRATIC_LOSS,
+    optim::ROSENBROCK_PATHS,
+    optim::ROSENBROCK_LOSS,
+    optim::SCHEDULES,
 ];
 
 /// Draws the figures (all, or the one named `only`) into `docs/src/figures/`; with `check`,
