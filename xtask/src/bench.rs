@@ -5,7 +5,7 @@
 
 use crate::workspace::{self, Result};
 
-/// Runs `cargo bench --benches` for the workspace or for `package`.
+/// Runs `cargo bench --bench '*'` for the workspace or for `package`.
 ///
 /// # Errors
 ///
@@ -17,8 +17,9 @@ pub fn run(package: Option<&str>, args: &[String]) -> Result<()> {
         Some(package) => command.args(["--package", package]),
         None => command.arg("--workspace"),
     };
-    // Only the bench targets: the libraries' unit tests would otherwise run once more in release.
-    command.arg("--benches");
+    // Only the `benches/` targets (`--benches` would also run each library's unit-test harness,
+    // since libraries are benchable by default).
+    command.args(["--bench", "*"]);
     if !args.is_empty() {
         command.arg("--").args(args);
     }
