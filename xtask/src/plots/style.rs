@@ -330,6 +330,11 @@ mod tests {
             .map(|t| axis.tick_label(*t))
             .collect();
         assert_eq!(labels, ["−3", "−2", "−1", "0", "1", "2", "3"]);
+        // A span of 14 wants a step near 14 / 8 = 1.75: the next nice step is 2.
+        assert_eq!(
+            axis.ticks((0.0, 14.0)),
+            [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0]
+        );
     }
 
     #[test]
