@@ -366,3 +366,24 @@ pub fn to_pixels(value: f64) -> i32 {
 fn to_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticked_maps_the_range_onto_the_pixels_linearly() {
+        let axis = Ticked {
+            low: -2.0,
+            high: 6.0,
+            ticks: vec![0.0, 4.0],
+        };
+        // Plotters passes (start, end) pixels; a y axis runs from bottom to top (end < start).
+        for limit in [(100, 900), (700, 100)] {
+            assert_eq!(axis.map(&-2.0, limit), limit.0);
+            assert_eq!(axis.map(&6.0, limit), limit.1);
+            assert_eq!(axis.map(&2.0, limit), (limit.0 + limit.1) / 2);
+        }
+        assert_eq!(axis.range(), -2.0..6.0);
+    }
+}
