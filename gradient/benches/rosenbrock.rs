@@ -4,8 +4,9 @@
 //!
 //! Run with `cargo bench -p gradient --bench rosenbrock` (or `cargo xtask bench -p gradient`).
 //! After criterion's own output it prints the table of cost(gradient) / cost(f) from the
-//! mean times criterion saved; reverse mode should stay near a small constant while forward
-//! mode and differences grow like $n$.
+//! median times criterion saved (the median, because on a shared machine a few slow outliers
+//! can move a mean by tens of percent); reverse mode should stay near a constant while
+//! forward mode and differences grow like $n$.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -60,7 +61,7 @@ fn print_ratios() {
     for n in DIMENSIONS {
         let times: Option<Vec<f64>> = METHODS
             .iter()
-            .map(|method| mean_nanoseconds(&dir.join(method).join(n.to_string())))
+            .map(|method| median_nanoseconds(&dir.join(method).join(n.to_string())))
             .collect();
         if let Some(times) = times {
             rows.push((n, times));
@@ -69,7 +70,7 @@ fn print_ratios() {
     if rows.is_empty() {
         return;
     }
-    println!("\ncost(gradient) / cost(f) for Rosenbrock (mean times from criterion)\n");
+    println!("\ncost(gradient) / cost(f) for Rosenbrock (median times from criterion)\n");
     println!("| n | f | forward | reverse | central |");
     println!("|---:|---:|---:|---:|---:|");
     for (n, times) in rows {
@@ -96,11 +97,11 @@ fn criterion_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
 }
 
-/// The mean time in nanoseconds saved in `<dir>/new/estimates.json`, if there is one.
-fn mean_nanoseconds(dir: &std::path::Path) -> Option<f64> {
+/// The median time in nanoseconds saved in `<dir>/new/estimates.json`, if there is one.
+fn median_nanoseconds(dir: &std::path::Path) -> Option<f64> {
     let text = std::fs::read_to_string(dir.join("new").join("estimates.json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["mean"]["point_estimate"].as_f64()
+    json["median"]["point_estimate"].as_f64()
 }
 
 /// A time in nanoseconds with a readable unit.
