@@ -1,0 +1,3 @@
+//! The single integration-test binary of `perceptron`.
+
+mod data;
