@@ -1,0 +1,269 @@
+//! The data sets: shapes, the generators' geometry without noise, the noise's size, seeding,
+//! and the errors.
+
+use std::f64::consts::TAU;
+
+use approx::{assert_abs_diff_eq, assert_relative_eq};
+use mlp::data::{self, Error};
+
+/// Points computed with `cos`, `sin` and one multiplication: a few ulps of 1.
+const GEOMETRY_TOL: f64 = 1e-12;
+
+#[test]
+fn xor_is_the_truth_table_of_exclusive_or() {
+    let xor = data::xor();
+    assert_eq!(
+        (xor.n_samples(), xor.n_features(), xor.n_classes()),
+        (4, 2, 2)
+    );
+    for i in 0..4 {
+        let row = xor.row(i);
+        // Inputs are exactly 0 or 1, so the class is 1 exactly when they differ.
+        let expected = usize::from((row[0] - row[1]).abs() > 0.5);
+        assert_eq!(xor.labels()[i], expected, "row {i}: {row:?}");
+    }
+    assert_eq!(xor.features(), &[0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0]);
+}
+
+#[test]
+fn noiseless_moons_lie_on_their_half_circles() -> Result<(), Error> {
+    // 7 points: floor(7/2) = 3 on the upper moon, 4 on the lower one.
+    let moons = data::moons(7, 0.0, 1)?;
+    assert_eq!(moons.labels(), &[0, 0, 0, 1, 1, 1, 1]);
+    for i in 0..7 {
+        let [x, y] = [moons.row(i)[0], moons.row(i)[1]];
+        if moons.labels()[i] == 0 {
+            // (cos t, sin t): unit circle around (0, 0), upper half.
+            assert_relative_eq!(x * x + y * y, 1.0, epsilon = GEOMETRY_TOL);
+            assert!(y >= -GEOMETRY_TOL);
+        } else {
+            // (1 - cos t, 0.5 - sin t): unit circle around (1, 0.5), lower half.
+            assert_relative_eq!(
+                (x - 1.0).powi(2) + (y - 0.5).powi(2),
+                1.0,
+                epsilon = GEOMETRY_TOL
+            );
+            assert!(y <= 0.5 + GEOMETRY_TOL);
+        }
+    }
+    // The ends of each moon are at t = 0 and t = pi: (1, 0), (-1, 0); (0, 0.5), (2, 0.5).
+    assert_abs_diff_eq!(moons.row(0), &[1.0, 0.0][..], epsilon = GEOMETRY_TOL);
+    assert_abs_diff_eq!(moons.row(2), &[-1.0, 0.0][..], epsilon = GEOMETRY_TOL);
+    assert_abs_diff_eq!(moons.row(3), &[0.0, 0.5][..], epsilon = GEOMETRY_TOL);
+    assert_abs_diff_eq!(moons.row(6), &[2.0, 0.5][..], epsilon = GEOMETRY_TOL);
+    // The middle of the 4-point lower moon is at t = pi/3: (1 - 1/2, 0.5 - sqrt(3)/2).
+    assert_abs_diff_eq!(
+        moons.row(4),
+        &[0.5, 0.5 - 3.0_f64.sqrt() / 2.0][..],
+        epsilon = GEOMETRY_TOL
+    );
+    Ok(())
+}
+
+/// The noise added is the difference from the noiseless points. Its sample standard deviation
+/// over `m = 2 * 4000` independent normal draws has relative standard error `1 / sqrt(2 m)`,
+/// about 0.008; 5 of those (0.04) is never exceeded by chance in practice, while noise of the
+/// wrong scale (for example the variance `0.01` instead of `0.1`) is far outside.
+#[test]
+fn moons_noise_has_the_requested_standard_deviation() -> Result<(), Error> {
+    let sigma = 0.1;
+    let noiseless = data::moons(4000, 0.0, 3)?;
+    let noisy = data::moons(4000, sigma, 3)?;
+    let differences: Vec<f64> = noisy
+        .features()
+        .iter()
+        .zip(noiseless.features())
+        .map(|(a, b)| a - b)
+        .collect();
+    let m = differences.len() as f64;
+    let mean = differences.iter().sum::<f64>() / m;
+    let std = (differences.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
+    // The mean's standard error is 0.1 / sqrt(8000) ~ 0.0011; 5 of those.
+    assert!(mean.abs() < 0.0056, "mean of the noise {mean}");
+    assert_relative_eq!(std, sigma, max_relative = 0.04);
+    Ok(())
+}
+
+#[test]
+fn noiseless_spirals_follow_their_arms() -> Result<(), Error> {
+    let (n_per_class, n_classes) = (5, 3);
+    let spirals = data::spirals(n_per_class, n_classes, 0.0, 9)?;
+    assert_eq!(spirals.n_samples(), 15);
+    assert_eq!(spirals.n_classes(), 3);
+    for class in 0..n_classes {
+        for i in 0..n_per_class {
+            let index = class * n_per_class + i;
+            assert_eq!(spirals.labels()[index], class);
+            let [x, y] = [spirals.row(index)[0], spirals.row(index)[1]];
+            // Radius i / (N - 1), angle t = 4 j + 4 r measured from the y axis: (r sin t, r cos t).
+            let r = i as f64 / (n_per_class - 1) as f64;
+            assert_relative_eq!(x.hypot(y), r, epsilon = GEOMETRY_TOL);
+            if i > 0 {
+                let t = 4.0 * class as f64 + 4.0 * r;
+                let angle = x.atan2(y);
+                // Compare angles modulo a full turn.
+                let turn = (angle - t).rem_euclid(TAU);
+                assert!(
+                    turn.min(TAU - turn) < 1e-9,
+                    "class {class} point {i}: {angle} vs {t}"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn spiral_noise_only_turns_points() -> Result<(), Error> {
+    // The noise perturbs the angle, never the radius.
+    let clean = data::spirals(50, 2, 0.0, 4)?;
+    let noisy = data::spirals(50, 2, 0.3, 4)?;
+    let mut moved = 0;
+    for i in 0..100 {
+        let (a, b) = (clean.row(i), noisy.row(i));
+        assert_relative_eq!(a[0].hypot(a[1]), b[0].hypot(b[1]), epsilon = GEOMETRY_TOL);
+        if (a[0] - b[0]).abs() > 1e-6 {
+            moved += 1;
+        }
+    }
+    // Every point but the two centres (radius 0) moves.
+    assert_eq!(moved, 98);
+    Ok(())
+}
+
+#[test]
+fn same_seed_same_points_other_seed_other_points() -> Result<(), Error> {
+    let a = data::moons(50, 0.2, 11)?;
+    let b = data::moons(50, 0.2, 11)?;
+    let c = data::moons(50, 0.2, 12)?;
+    assert!(
+        a.features()
+            .iter()
+            .zip(b.features())
+            .all(|(x, y)| x.to_bits() == y.to_bits())
+    );
+    assert!(
+        a.features()
+            .iter()
+            .zip(c.features())
+            .any(|(x, y)| x.to_bits() != y.to_bits())
+    );
+    let a = data::spirals(20, 4, 0.2, 5)?;
+    let b = data::spirals(20, 4, 0.2, 5)?;
+    let c = data::spirals(20, 4, 0.2, 6)?;
+    assert!(
+        a.features()
+            .iter()
+            .zip(b.features())
+            .all(|(x, y)| x.to_bits() == y.to_bits())
+    );
+    assert!(
+        a.features()
+            .iter()
+            .zip(c.features())
+            .any(|(x, y)| x.to_bits() != y.to_bits())
+    );
+    Ok(())
+}
+
+#[test]
+fn generators_refuse_bad_arguments() {
+    assert_eq!(
+        data::moons(1, 0.1, 0).err(),
+        Some(Error::TooFewSamples {
+            requested: 1,
+            minimum: 2
+        })
+    );
+    assert!(matches!(data::moons(10, -0.1, 0), Err(Error::InvalidNoise(v)) if v < 0.0));
+    assert!(matches!(data::moons(10, f64::NAN, 0), Err(Error::InvalidNoise(v)) if v.is_nan()));
+    assert!(matches!(
+        data::spirals(10, 3, f64::INFINITY, 0),
+        Err(Error::InvalidNoise(_))
+    ));
+    assert_eq!(
+        data::spirals(1, 3, 0.1, 0).err(),
+        Some(Error::TooFewSamples {
+            requested: 1,
+            minimum: 2
+        })
+    );
+    assert_eq!(
+        data::spirals(10, 1, 0.1, 0).err(),
+        Some(Error::TooFewClasses {
+            requested: 1,
+            minimum: 2
+        })
+    );
+    assert_eq!(
+        Error::InvalidNoise(-0.5).to_string(),
+        "noise must be finite and >= 0, found -0.5"
+    );
+}
+
+#[test]
+fn digits_are_the_uci_test_set() {
+    let digits = data::digits();
+    assert_eq!(
+        (digits.n_samples(), digits.n_features(), digits.n_classes()),
+        (1797, 64, 10)
+    );
+    // Class counts and the pixel total, read from the file with
+    // `zcat digits.csv.gz | awk -F, '{print $NF}' | sort | uniq -c` and
+    // `awk -F, '{for(i=1;i<=64;i++) s+=$i} END {print s}'`.
+    let mut counts = [0; 10];
+    for &label in digits.labels() {
+        counts[label] += 1;
+    }
+    assert_eq!(counts, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+    let total: f64 = digits.features().iter().sum();
+    assert_abs_diff_eq!(total, 561_718.0);
+    assert!(
+        digits
+            .features()
+            .iter()
+            .all(|&p| (0.0..=16.0).contains(&p) && p.fract() == 0.0)
+    );
+    // The first image is a 0 (its first row: 0,0,5,13,9,1,0,0), the last an 8.
+    assert_eq!(
+        &digits.row(0)[..8],
+        &[0.0, 0.0, 5.0, 13.0, 9.0, 1.0, 0.0, 0.0]
+    );
+    assert_eq!(digits.labels()[0], 0);
+    assert_eq!(digits.labels()[1796], 8);
+    assert_eq!(digits.feature_names()[9], "r1c1");
+    assert_eq!(digits.class_names()[7], "7");
+}
+
+#[test]
+fn digit_parser_names_the_bad_line() {
+    let row = |label: &str| format!("{}{label}\n", "1,".repeat(64));
+    let good = row("3");
+    let parsed = data::parse_digits_csv(good.as_bytes()).expect("one valid row");
+    assert_eq!(parsed.labels(), &[3]);
+
+    let short = format!("{good}1,2,3\n");
+    assert!(matches!(
+        data::parse_digits_csv(short.as_bytes()),
+        Err(Error::Csv { line: 2, ref reason }) if reason.contains("found 3")
+    ));
+    let bad_label = format!("{good}{}", row("10"));
+    assert!(matches!(
+        data::parse_digits_csv(bad_label.as_bytes()),
+        Err(Error::Csv { line: 2, .. })
+    ));
+    let not_a_number = format!("{}x,{}", "1,".repeat(10), "1,".repeat(53) + "4\n");
+    assert!(matches!(
+        data::parse_digits_csv(not_a_number.as_bytes()),
+        Err(Error::Csv { line: 1, ref reason }) if reason.contains("pixel 10")
+    ));
+    let nan_pixel = format!("NaN,{}", "1,".repeat(63) + "4\n");
+    assert!(matches!(
+        data::parse_digits_csv(nan_pixel.as_bytes()),
+        Err(Error::Dataset(_))
+    ));
+    assert!(matches!(
+        data::parse_digits_csv(b""),
+        Err(Error::Dataset(_))
+    ));
+}

@@ -1,0 +1,3 @@
+//! Integration tests of `mlp`: one binary, one module per concern.
+
+mod data;
