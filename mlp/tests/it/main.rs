@@ -1,3 +1,4 @@
 //! Integration tests of `mlp`: one binary, one module per concern.
 
 mod data;
+mod gradcheck;

@@ -1,0 +1,457 @@
+//! The forward pass, the loss, and backpropagation in matrix form, over a batch.
+//!
+//! # Batches are columns
+//!
+//! A batch of $B$ samples is a column-major $n_{\text{in}} \times B$ matrix $X$: sample
+//! after sample, each sample's features contiguous. That is exactly how a row-major data set
+//! (`perceptron::data::Dataset::features`, one sample per row) stores consecutive samples, so
+//! a slice of its rows is a batch without copying.
+//!
+//! # Forward
+//!
+//! With $A^0 = X$, for each layer $l = 1 \dots L$ (all samples at once, $\mathbf 1$ a row of
+//! ones):
+//!
+//! $$ Z^l = W^l A^{l-1} + b^l \mathbf{1}^\top, \qquad A^l = \sigma^l(Z^l) $$
+//!
+//! Plain text: `Z^l = W^l A^(l-1) + b^l 1^T`, `A^l = sigma(Z^l)`. The workspace keeps every
+//! $Z^l$ and $A^l$: the backward pass needs them.
+//!
+//! # Backward
+//!
+//! The loss hands the output layer its error signal $\delta^L = \partial L / \partial Z^L$
+//! (see [`crate::loss`]). The chain rule through $Z^{l+1} = W^{l+1} A^l + \dots$ and
+//! $A^l = \sigma(Z^l)$ then gives, layer by layer from the output,
+//!
+//! $$ \delta^l = \left( (W^{l+1})^\top \delta^{l+1} \right) \odot \sigma'(Z^l), \qquad
+//!    \frac{\partial L}{\partial W^l} = \delta^l (A^{l-1})^\top, \qquad
+//!    \frac{\partial L}{\partial b^l} = \sum_{\text{samples}} \delta^l $$
+//!
+//! Plain text: `delta^l = (W^(l+1)^T delta^(l+1)) .* sigma'(Z^l)`,
+//! `grad_w^l = delta^l A^(l-1)^T`, `grad_b^l = sum over columns of delta^l`.
+//! Each is a matrix product over the whole batch: $\delta^l (A^{l-1})^\top$ sums the
+//! per-sample outer products $\delta_b a_b^\top$, and the bias gradient sums the columns
+//! because $b^l$ is added to every column. With an L2 penalty, $\lambda W^l$ is added to
+//! $\partial L / \partial W^l$.
+//!
+//! Transposes cost nothing: $(W^{l+1})^\top$ and $(A^{l-1})^\top$ are strided views of the
+//! same memory, and every product goes through `nalgebra`'s `gemm` into a preallocated
+//! buffer (the fast `matrixmultiply` kernels).
+
+use nalgebra::Dyn;
+use optim::Optimizer;
+
+use crate::error::{Error, Quantity};
+use crate::loss::{Targets, loss_and_delta};
+use crate::matmul::{ViewMut, gemm};
+use crate::network::{Mlp, View, col_major, row_major};
+use crate::numeric::first_non_finite;
+use crate::scalar::{Scalar, c};
+use crate::workspace::Workspace;
+
+/// Loss and accuracy of a network over a data set, from [`Mlp::evaluate`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// The mean loss over all samples (without the L2 penalty).
+    pub loss: f64,
+    /// The fraction of samples whose predicted class is their label.
+    pub accuracy: f64,
+}
+
+impl<T: Scalar> Mlp<T> {
+    /// Buffers for batches of up to `capacity` samples.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyBatch`] if `capacity` is 0.
+    pub fn workspace(&self, capacity: usize) -> Result<Workspace<T>, Error> {
+        let mut widths = Vec::with_capacity(self.layers.len() + 1);
+        widths.push(self.n_inputs);
+        widths.extend(self.layers.iter().map(crate::network::Layer::n_outputs));
+        Workspace::new(widths, self.params.len(), capacity)
+    }
+
+    /// The forward pass: the network's output $A^L$ (`n_outputs × batch`, probabilities for a
+    /// sigmoid or softmax output) for a batch of inputs (`n_inputs × batch`, column-major:
+    /// sample after sample). Keeps every $Z^l$ and $A^l$ in `ws`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WorkspaceMismatch`] for a workspace of another network,
+    /// [`Error::InputLength`] if `inputs` is not a whole number of samples,
+    /// [`Error::EmptyBatch`], [`Error::BatchTooLarge`], and [`Error::NonFiniteInput`] naming
+    /// the sample and feature of a NaN or infinite input.
+    pub fn forward<'w>(
+        &self,
+        ws: &'w mut Workspace<T>,
+        inputs: &[T],
+    ) -> Result<View<'w, T>, Error> {
+        let batch = self.check_batch(ws, inputs)?;
+        self.forward_unchecked(ws, inputs, batch);
+        Ok(ws.output())
+    }
+
+    /// The objective on a batch: the mean loss plus the L2 penalty.
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::forward`], and for targets [`Error::TargetLength`],
+    /// [`Error::LabelOutOfRange`] and [`Error::InvalidTarget`].
+    pub fn loss(
+        &self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        targets: Targets<'_, T>,
+    ) -> Result<T, Error> {
+        let batch = self.check_batch(ws, inputs)?;
+        targets.validate(self.loss, self.n_outputs(), batch)?;
+        self.forward_unchecked(ws, inputs, batch);
+        Ok(self.output_delta(ws, &targets) + self.penalty())
+    }
+
+    /// The objective on a batch (mean loss plus L2 penalty) and its gradient with respect to
+    /// every parameter, written into `grad` in the parameters' layout: one forward and one
+    /// backward pass (see the [module docs](self)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::loss`], and [`Error::ParameterLength`] if `grad` is not
+    /// [`Mlp::n_params`] long.
+    pub fn loss_and_gradient(
+        &self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        targets: Targets<'_, T>,
+        grad: &mut [T],
+    ) -> Result<T, Error> {
+        self.check_flat_len(grad.len())?;
+        let batch = self.check_batch(ws, inputs)?;
+        targets.validate(self.loss, self.n_outputs(), batch)?;
+        self.forward_unchecked(ws, inputs, batch);
+        let loss = self.output_delta(ws, &targets) + self.penalty();
+        self.backward_unchecked(ws, inputs, batch, grad);
+        Ok(loss)
+    }
+
+    /// One training step: forward, backward, then `optimizer.step` on all parameters.
+    /// Returns the objective before the step; the gradient stays in
+    /// [`Workspace::gradient`]. Allocates nothing (once the optimizer has its state).
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::loss_and_gradient`]; [`Error::NonFinite`] if the loss, an activation or a
+    /// gradient is NaN or infinite (naming the first such layer; nothing is updated);
+    /// [`Error::Optimizer`] if the optimizer refuses the step.
+    pub fn train_step<O: Optimizer<T> + ?Sized>(
+        &mut self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        targets: Targets<'_, T>,
+        optimizer: &mut O,
+    ) -> Result<T, Error> {
+        let mut grad = std::mem::take(&mut ws.grad);
+        let result = self.loss_and_gradient(ws, inputs, targets, &mut grad);
+        let checked = result.and_then(|loss| {
+            if !num_traits::Float::is_finite(loss) {
+                return Err(match ws.non_finite_layer() {
+                    Some(layer) => Error::NonFinite {
+                        quantity: Quantity::Activation,
+                        layer: Some(layer),
+                    },
+                    None => Error::NonFinite {
+                        quantity: Quantity::Loss,
+                        layer: None,
+                    },
+                });
+            }
+            if let Some(layer) = self.non_finite_layer(&grad)? {
+                return Err(Error::NonFinite {
+                    quantity: Quantity::Gradient,
+                    layer: Some(layer),
+                });
+            }
+            optimizer.step(&mut self.params, &grad)?;
+            Ok(loss)
+        });
+        ws.grad = grad;
+        checked
+    }
+
+    /// The outputs for any number of samples (`n_outputs × n_samples`), in one allocated
+    /// matrix. For repeated use prefer [`Mlp::forward`] with a workspace.
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::forward`].
+    pub fn predict(&self, inputs: &[T]) -> Result<nalgebra::DMatrix<T>, Error> {
+        let n = self.n_samples(inputs)?;
+        let mut ws = self.workspace(n)?;
+        Ok(self.forward(&mut ws, inputs)?.into_owned())
+    }
+
+    /// The predicted class of every sample, batch by batch through `ws`: the largest output
+    /// for $K \ge 2$ outputs, and output $> \frac12$ (class 1) for one output.
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::forward`] (the input may hold more samples than the workspace).
+    pub fn predict_labels(&self, ws: &mut Workspace<T>, inputs: &[T]) -> Result<Vec<usize>, Error> {
+        let n = self.n_samples(inputs)?;
+        let mut labels = Vec::with_capacity(n);
+        for chunk in inputs.chunks(ws.capacity * self.n_inputs) {
+            self.forward(ws, chunk)?;
+            labels.extend(
+                ws.output_slice()
+                    .chunks_exact(self.n_outputs())
+                    .map(predicted_class),
+            );
+        }
+        Ok(labels)
+    }
+
+    /// The fraction of samples whose predicted class ([`Mlp::predict_labels`]) is the label.
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::forward`]; [`Error::TargetLength`] if there is not one label per sample.
+    pub fn accuracy(
+        &self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        labels: &[usize],
+    ) -> Result<f64, Error> {
+        Ok(self.evaluate(ws, inputs, labels)?.accuracy)
+    }
+
+    /// Mean loss (without the L2 penalty) and accuracy over any number of labelled samples,
+    /// batch by batch through `ws`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Mlp::loss`] with [`Targets::Labels`].
+    pub fn evaluate(
+        &self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        labels: &[usize],
+    ) -> Result<Evaluation, Error> {
+        let n = self.n_samples(inputs)?;
+        if labels.len() != n {
+            return Err(Error::TargetLength {
+                expected: n,
+                found: labels.len(),
+            });
+        }
+        let mut loss_sum = 0.0;
+        let mut correct = 0_usize;
+        let width = ws.capacity * self.n_inputs;
+        for (chunk, chunk_labels) in inputs.chunks(width).zip(labels.chunks(ws.capacity)) {
+            let batch = self.check_batch(ws, chunk)?;
+            let targets = Targets::Labels(chunk_labels);
+            targets.validate(self.loss, self.n_outputs(), batch)?;
+            self.forward_unchecked(ws, chunk, batch);
+            loss_sum += self.output_delta(ws, &targets).widen() * batch as f64;
+            correct += ws
+                .output_slice()
+                .chunks_exact(self.n_outputs())
+                .zip(chunk_labels)
+                .filter(|&(column, &label)| predicted_class(column) == label)
+                .count();
+        }
+        Ok(Evaluation {
+            loss: loss_sum / n as f64,
+            accuracy: correct as f64 / n as f64,
+        })
+    }
+
+    /// The number of samples in `inputs`.
+    fn n_samples(&self, inputs: &[T]) -> Result<usize, Error> {
+        if inputs.len() % self.n_inputs != 0 {
+            return Err(Error::InputLength {
+                len: inputs.len(),
+                n_inputs: self.n_inputs,
+            });
+        }
+        match inputs.len() / self.n_inputs {
+            0 => Err(Error::EmptyBatch),
+            n => Ok(n),
+        }
+    }
+
+    /// Checks the workspace and the inputs; returns the batch size.
+    fn check_batch(&self, ws: &Workspace<T>, inputs: &[T]) -> Result<usize, Error> {
+        let matches = ws.widths.len() == self.layers.len() + 1
+            && ws.widths[0] == self.n_inputs
+            && ws.widths[1..]
+                .iter()
+                .zip(&self.layers)
+                .all(|(&w, l)| w == l.n_outputs())
+            && ws.grad.len() == self.params.len();
+        if !matches {
+            return Err(Error::WorkspaceMismatch);
+        }
+        let batch = self.n_samples(inputs)?;
+        if batch > ws.capacity {
+            return Err(Error::BatchTooLarge {
+                batch,
+                capacity: ws.capacity,
+            });
+        }
+        if let Some(i) = first_non_finite(inputs) {
+            return Err(Error::NonFiniteInput {
+                sample: i / self.n_inputs,
+                feature: i % self.n_inputs,
+                value: inputs[i].widen(),
+            });
+        }
+        Ok(batch)
+    }
+
+    /// $\frac{\lambda}{2} \sum_l \lVert W^l \rVert_F^2$.
+    fn penalty(&self) -> T {
+        if self.l2 == 0.0 {
+            return c(0.0);
+        }
+        let mut sum = c::<T>(0.0);
+        for layer in &self.layers {
+            for &w in &self.params[layer.weights_range()] {
+                sum += w * w;
+            }
+        }
+        c::<T>(0.5 * self.l2) * sum
+    }
+
+    /// The forward pass on checked inputs.
+    fn forward_unchecked(&self, ws: &mut Workspace<T>, inputs: &[T], batch: usize) {
+        let one = c::<T>(1.0);
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
+            let w = row_major(&self.params[layer.weights_range()], n_out, n_in);
+            let bias = &self.params[layer.biases_range()];
+            let (before, after) = ws.a.split_at_mut(l);
+            let a_prev = if l == 0 {
+                inputs
+            } else {
+                &before[l - 1][..n_in * batch]
+            };
+            let z = &mut ws.z[l][..n_out * batch];
+            // Z = b 1^T, then Z += W A_prev.
+            for column in z.chunks_exact_mut(n_out) {
+                column.copy_from_slice(bias);
+            }
+            gemm(
+                &mut col_major_mut(z, n_out, batch),
+                &w,
+                &col_major(a_prev, n_in, batch),
+                one,
+            );
+            layer
+                .activation()
+                .forward(n_out, z, &mut after[0][..n_out * batch]);
+        }
+        ws.batch = batch;
+    }
+
+    /// The loss of the last forward pass and $\delta^L$ into the workspace.
+    fn output_delta(&self, ws: &mut Workspace<T>, targets: &Targets<'_, T>) -> T {
+        let last = self.layers.len() - 1;
+        let n_out = self.layers[last].n_outputs();
+        let len = n_out * ws.batch;
+        loss_and_delta(
+            self.loss,
+            self.layers[last].activation(),
+            n_out,
+            &ws.z[last][..len],
+            &ws.a[last][..len],
+            targets,
+            &mut ws.delta[last][..len],
+        )
+    }
+
+    /// Backpropagation from $\delta^L$ (already in the workspace) into `grad`.
+    fn backward_unchecked(
+        &self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        batch: usize,
+        grad: &mut [T],
+    ) {
+        let one = c::<T>(1.0);
+        let zero = c::<T>(0.0);
+        let l2 = c::<T>(self.l2);
+        for (l, layer) in self.layers.iter().enumerate().rev() {
+            let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
+            let (lower, upper) = ws.delta.split_at_mut(l);
+            let delta = &upper[0][..n_out * batch];
+            let a_prev = if l == 0 {
+                inputs
+            } else {
+                &ws.a[l - 1][..n_in * batch]
+            };
+            let (grad_w, grad_b) = grad[layer.params_range()].split_at_mut(n_out * n_in);
+            let w_flat = &self.params[layer.weights_range()];
+
+            // grad_w = delta A_prev^T (+ lambda W): (A_prev)^T is a strided view.
+            let beta = if self.l2 == 0.0 {
+                zero
+            } else {
+                for (g, &w) in grad_w.iter_mut().zip(w_flat) {
+                    *g = l2 * w;
+                }
+                one
+            };
+            gemm(
+                &mut row_major_mut(grad_w, n_out, n_in),
+                &col_major(delta, n_out, batch),
+                &row_major(a_prev, batch, n_in),
+                beta,
+            );
+
+            // grad_b = sum of delta's columns.
+            grad_b.fill(zero);
+            for column in delta.chunks_exact(n_out) {
+                for (g, &d) in grad_b.iter_mut().zip(column) {
+                    *g += d;
+                }
+            }
+
+            // delta^(l-1) = (W^T delta) .* sigma'(Z^(l-1)); W^T is W's memory read column-major.
+            if l > 0 {
+                let delta_prev = &mut lower[l - 1][..n_in * batch];
+                gemm(
+                    &mut col_major_mut(delta_prev, n_in, batch),
+                    &col_major(w_flat, n_in, n_out),
+                    &col_major(delta, n_out, batch),
+                    zero,
+                );
+                self.layers[l - 1].activation().backward(
+                    &ws.z[l - 1][..n_in * batch],
+                    &ws.a[l - 1][..n_in * batch],
+                    delta_prev,
+                );
+            }
+        }
+    }
+}
+
+/// The index of the largest output (first on ties), or `output > 1/2` for one output.
+fn predicted_class<T: Scalar>(output: &[T]) -> usize {
+    if output.len() == 1 {
+        return usize::from(output[0] > c(0.5));
+    }
+    let mut best = 0;
+    for (k, &v) in output.iter().enumerate().skip(1) {
+        if v > output[best] {
+            best = k;
+        }
+    }
+    best
+}
+
+fn col_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize) -> ViewMut<'_, T> {
+    ViewMut::from_slice_with_strides_generic(data, Dyn(rows), Dyn(cols), Dyn(1), Dyn(rows))
+}
+
+fn row_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize) -> ViewMut<'_, T> {
+    ViewMut::from_slice_with_strides_generic(data, Dyn(rows), Dyn(cols), Dyn(cols), Dyn(1))
+}

@@ -1,0 +1,245 @@
+//! Losses, the error signal $\delta^L$ they send into the output layer, and the targets they
+//! compare with.
+//!
+//! Every loss is a mean over the $B$ samples of a batch, so a batch's gradient does not grow
+//! with its size. With output activations $a^L = \sigma(z^L)$, targets $y$ and output width
+//! $K$:
+//!
+//! | [`Loss`] | per sample | $\delta^L = \partial L / \partial z^L$ |
+//! | --- | --- | --- |
+//! | `Mse` | $\frac12 \lVert a - y \rVert^2$ | $\frac1B (a - y) \odot \sigma'(z)$ |
+//! | `BinaryCrossEntropy` (sigmoid output) | $\sum_k \operatorname{softplus}(z_k) - y_k z_k$ | $\frac1B (a - y)$ |
+//! | `SoftmaxCrossEntropy` (softmax output) | $\operatorname{lse}(z) \sum_k y_k - y \cdot z$ | $\frac1B (a \sum_k y_k - y)$ |
+//!
+//! Plain text: MSE `0.5 |a - y|^2`, delta `(a - y) * s'(z) / B`; binary cross-entropy
+//! `sum_k softplus(z_k) - y_k z_k`, delta `(a - y) / B`; softmax cross-entropy
+//! `lse(z) sum_k y_k - y . z`, delta `(a sum_k y_k - y) / B`, where
+//! $\operatorname{lse}(z) = m + \ln \sum_k e^{z_k - m}$, $m = \max_k z_k$.
+//!
+//! The two cross-entropies are written on the logits $z$, not on the probabilities $a$: the
+//! textbook $-y \ln a - (1 - y) \ln(1 - a)$ equals
+//! $\operatorname{softplus}(z) - y z$ (since $\ln \sigma(z) = -\operatorname{softplus}(-z)$
+//! and $\operatorname{softplus}(z) - \operatorname{softplus}(-z) = z$), but it turns into
+//! $\ln 0 = -\infty$ as soon as $a$ rounds to 0 or 1, while the logit form stays finite for
+//! every finite $z$.
+//! For one-hot targets ($\sum_k y_k = 1$) the softmax delta is the familiar $\frac1B(a - y)$.
+//! With MSE on a softmax output the Jacobian of softmax is applied column by column:
+//! $\delta = a \odot (g - (a \cdot g))$ with $g = (a - y)/B$.
+
+use chain_rule::elementary;
+use serde::{Deserialize, Serialize};
+
+use crate::activation::{Activation, max_of};
+use crate::error::Error;
+use crate::scalar::{Scalar, c};
+
+/// The loss a network is trained on (see the [module docs](self) for the formulas).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    /// Half the squared error, averaged over the batch: $\frac1{2B}\sum_b \lVert a_b - y_b\rVert^2$.
+    Mse,
+    /// Binary cross-entropy on the logits of a sigmoid output layer (one independent yes/no per
+    /// output), averaged over the batch. Targets in $[0, 1]$.
+    BinaryCrossEntropy,
+    /// Cross-entropy of a softmax output layer on its logits, averaged over the batch. Targets
+    /// are class labels or probability vectors (one-hot) in $[0, 1]$.
+    SoftmaxCrossEntropy,
+}
+
+impl Loss {
+    /// The name used in messages (`"mse"`, `"binary_cross_entropy"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mse => "mse",
+            Self::BinaryCrossEntropy => "binary_cross_entropy",
+            Self::SoftmaxCrossEntropy => "softmax_cross_entropy",
+        }
+    }
+
+    /// The output activation this loss needs, if it needs one.
+    pub fn required_activation(self) -> Option<Activation> {
+        match self {
+            Self::Mse => None,
+            Self::BinaryCrossEntropy => Some(Activation::Sigmoid),
+            Self::SoftmaxCrossEntropy => Some(Activation::Softmax),
+        }
+    }
+}
+
+/// The targets of a batch, one per sample, in the batch's sample order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Targets<'a, T> {
+    /// A class index per sample. With $K \ge 2$ outputs, label $l$ stands for the one-hot
+    /// vector $e_l$ (and must be below $K$); with one output it is the number $y = l$ (0 or 1).
+    Labels(&'a [usize]),
+    /// $K$ numbers per sample, sample after sample (a column-major $K \times B$ matrix, the
+    /// same layout as the inputs).
+    Dense(&'a [T]),
+}
+
+impl<T: Scalar> Targets<'_, T> {
+    /// The number of samples these targets describe for a network with `n_outputs` outputs
+    /// (`None` when a dense slice is not a whole number of samples).
+    pub fn n_samples(&self, n_outputs: usize) -> Option<usize> {
+        match self {
+            Self::Labels(labels) => Some(labels.len()),
+            Self::Dense(values) => {
+                (values.len() % n_outputs == 0).then(|| values.len() / n_outputs)
+            }
+        }
+    }
+
+    /// Checks length, label range and target values for a batch of `batch` samples.
+    pub(crate) fn validate(&self, loss: Loss, n_outputs: usize, batch: usize) -> Result<(), Error> {
+        match self {
+            Self::Labels(labels) => {
+                if labels.len() != batch {
+                    return Err(Error::TargetLength {
+                        expected: batch,
+                        found: labels.len(),
+                    });
+                }
+                let n_classes = n_outputs.max(2);
+                if let Some((sample, &label)) =
+                    labels.iter().enumerate().find(|&(_, &l)| l >= n_classes)
+                {
+                    return Err(Error::LabelOutOfRange {
+                        sample,
+                        label,
+                        n_classes,
+                    });
+                }
+            }
+            Self::Dense(values) => {
+                if values.len() != batch * n_outputs {
+                    return Err(Error::TargetLength {
+                        expected: batch * n_outputs,
+                        found: values.len(),
+                    });
+                }
+                let probability = loss != Loss::Mse;
+                let bad = values.iter().position(|&y| {
+                    !num_traits::Float::is_finite(y)
+                        || (probability && !(y >= c(0.0) && y <= c(1.0)))
+                });
+                if let Some(i) = bad {
+                    return Err(Error::InvalidTarget {
+                        sample: i / n_outputs,
+                        output: i % n_outputs,
+                        value: values[i].widen(),
+                        allowed: if probability { "in [0, 1]" } else { "finite" },
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// $y_{k}$ of sample `sample`.
+    #[inline]
+    fn value(&self, n_outputs: usize, sample: usize, k: usize) -> T {
+        match self {
+            Self::Labels(labels) => {
+                let label = labels[sample];
+                if n_outputs == 1 {
+                    c(label as f64)
+                } else if label == k {
+                    c(1.0)
+                } else {
+                    c(0.0)
+                }
+            }
+            Self::Dense(values) => values[sample * n_outputs + k],
+        }
+    }
+}
+
+/// The mean loss of a batch and, into `delta`, $\delta^L = \partial L / \partial z^L$.
+///
+/// `z`, `a` and `delta` are column-major `n_outputs × batch`; targets are already validated.
+pub(crate) fn loss_and_delta<T: Scalar>(
+    loss: Loss,
+    activation: Activation,
+    n_outputs: usize,
+    z: &[T],
+    a: &[T],
+    targets: &Targets<'_, T>,
+    delta: &mut [T],
+) -> T {
+    let batch = z.len() / n_outputs;
+    let inv_batch = c::<T>(1.0) / c::<T>(batch as f64);
+    let mut total = c::<T>(0.0);
+    match loss {
+        Loss::Mse => {
+            for b in 0..batch {
+                let col = b * n_outputs..(b + 1) * n_outputs;
+                for (k, (d, &a)) in delta[col.clone()]
+                    .iter_mut()
+                    .zip(&a[col.clone()])
+                    .enumerate()
+                {
+                    let r = a - targets.value(n_outputs, b, k);
+                    total += r * r;
+                    *d = r * inv_batch;
+                }
+                if activation == Activation::Softmax {
+                    softmax_jvp(&a[col.clone()], &mut delta[col]);
+                }
+            }
+            total *= c(0.5);
+            activation.backward(z, a, delta);
+        }
+        Loss::BinaryCrossEntropy => {
+            for b in 0..batch {
+                for k in 0..n_outputs {
+                    let i = b * n_outputs + k;
+                    let y = targets.value(n_outputs, b, k);
+                    total += elementary::softplus(z[i]) - y * z[i];
+                    delta[i] = (a[i] - y) * inv_batch;
+                }
+            }
+        }
+        Loss::SoftmaxCrossEntropy => {
+            for b in 0..batch {
+                let col = b * n_outputs..(b + 1) * n_outputs;
+                let zc = &z[col.clone()];
+                let m = max_of(zc);
+                let mut sum = c::<T>(0.0);
+                for &z in zc {
+                    sum += elementary::exp(z - m);
+                }
+                let lse = m + chain_rule::Real::ln(sum);
+                let mut y_sum = c::<T>(0.0);
+                let mut y_dot_z = c::<T>(0.0);
+                for (k, (d, (&a, &z))) in delta[col.clone()]
+                    .iter_mut()
+                    .zip(a[col.clone()].iter().zip(zc))
+                    .enumerate()
+                {
+                    let y = targets.value(n_outputs, b, k);
+                    y_sum += y;
+                    y_dot_z += y * z;
+                    *d = a;
+                }
+                total += lse * y_sum - y_dot_z;
+                for (k, d) in delta[col].iter_mut().enumerate() {
+                    let y = targets.value(n_outputs, b, k);
+                    *d = (*d * y_sum - y) * inv_batch;
+                }
+            }
+        }
+    }
+    total * inv_batch
+}
+
+/// $g \leftarrow s \odot (g - s \cdot g)$: the product of the softmax Jacobian
+/// $\operatorname{diag}(s) - s s^\top$ (symmetric) with $g$, for one column.
+fn softmax_jvp<T: Scalar>(s: &[T], g: &mut [T]) {
+    let mut dot = c::<T>(0.0);
+    for (&s, &g) in s.iter().zip(g.iter()) {
+        dot += s * g;
+    }
+    for (g, &s) in g.iter_mut().zip(s) {
+        *g = s * (*g - dot);
+    }
+}

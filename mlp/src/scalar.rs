@@ -1,0 +1,150 @@
+//! The element type a network computes in: `f32` or `f64`.
+//!
+//! [`Scalar`] gathers what the three libraries underneath ask of a number: `nalgebra`'s
+//! matrix products, `optim`'s [`num_traits::Float`] and `chain-rule`'s [`Real`] (the
+//! activation functions and their derivatives are `chain_rule::elementary`'s).
+//! It is sealed: only `f32` and `f64` implement it, because the matrix products reach the fast
+//! `matrixmultiply` kernels for exactly those two types.
+//!
+//! Two methods are the element-wise hot loops of the forward and backward passes for tanh
+//! and the sigmoid.
+//! For `f64` they call `chain_rule::elementary` element by element.
+//! For `f32` they use the vectorisable formulation of [`crate::activation`]'s `fast` kernels (a
+//! rational approximation of $\tanh$ accurate to a few ulps, and
+//! $\sigma(x) = \frac12 + \frac12 \tanh(x/2)$), because `std`'s `tanh` costs about 15 ns per
+//! element, more than all the matrix products of a small network together.
+//! The integration tests compare both with `chain_rule::elementary` over dense grids.
+
+use std::fmt;
+
+use chain_rule::Real;
+use chain_rule::elementary;
+use nalgebra::{ClosedAddAssign, ClosedMulAssign};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::activation::fast;
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point type a network can be built over: `f32` or `f64`.
+pub trait Scalar:
+    nalgebra::Scalar
+    + Copy
+    + Default
+    + fmt::Display
+    + num_traits::Float
+    + Real
+    + ClosedAddAssign
+    + ClosedMulAssign
+    + Send
+    + Sync
+    + Serialize
+    + DeserializeOwned
+    + private::Sealed
+{
+    /// The type's name, `"f32"` or `"f64"`, as written in saved networks.
+    const NAME: &'static str;
+
+    /// The machine epsilon of the type, as `f64`.
+    const EPSILON: f64;
+
+    /// Rounds an `f64` to this type (to nearest).
+    fn cast(x: f64) -> Self;
+
+    /// Widens (or copies) a value to `f64`, exactly.
+    fn widen(self) -> f64;
+
+    /// $a_i = \tanh z_i$ for every element.
+    fn tanh_slice(z: &[Self], a: &mut [Self]);
+
+    /// $\delta_i \mathrel{*}= \tanh'(z_i)$ for every element, given $a_i = \tanh z_i$.
+    fn tanh_backward(z: &[Self], a: &[Self], delta: &mut [Self]);
+
+    /// $a_i = \sigma(z_i)$ for every element.
+    fn sigmoid_slice(z: &[Self], a: &mut [Self]);
+
+    /// $\delta_i \mathrel{*}= \sigma'(z_i)$ for every element, given $a_i = \sigma(z_i)$.
+    fn sigmoid_backward(z: &[Self], a: &[Self], delta: &mut [Self]);
+}
+
+impl Scalar for f64 {
+    const NAME: &'static str = "f64";
+    const EPSILON: f64 = f64::EPSILON;
+
+    #[inline]
+    fn cast(x: f64) -> Self {
+        x
+    }
+
+    #[inline]
+    fn widen(self) -> f64 {
+        self
+    }
+
+    fn tanh_slice(z: &[Self], a: &mut [Self]) {
+        for (a, &z) in a.iter_mut().zip(z) {
+            *a = elementary::tanh(z);
+        }
+    }
+
+    fn tanh_backward(z: &[Self], _a: &[Self], delta: &mut [Self]) {
+        for (d, &z) in delta.iter_mut().zip(z) {
+            *d *= elementary::tanh_derivative(z);
+        }
+    }
+
+    fn sigmoid_slice(z: &[Self], a: &mut [Self]) {
+        for (a, &z) in a.iter_mut().zip(z) {
+            *a = elementary::sigmoid(z);
+        }
+    }
+
+    fn sigmoid_backward(z: &[Self], _a: &[Self], delta: &mut [Self]) {
+        for (d, &z) in delta.iter_mut().zip(z) {
+            *d *= elementary::sigmoid_derivative(z);
+        }
+    }
+}
+
+impl Scalar for f32 {
+    const NAME: &'static str = "f32";
+    const EPSILON: f64 = f32::EPSILON as f64;
+
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)] // Rounding f64 to f32 is the point.
+    fn cast(x: f64) -> Self {
+        x as f32
+    }
+
+    #[inline]
+    fn widen(self) -> f64 {
+        f64::from(self)
+    }
+
+    fn tanh_slice(z: &[Self], a: &mut [Self]) {
+        fast::tanh_f32(z, a);
+    }
+
+    fn tanh_backward(_z: &[Self], a: &[Self], delta: &mut [Self]) {
+        fast::tanh_backward_f32(a, delta);
+    }
+
+    fn sigmoid_slice(z: &[Self], a: &mut [Self]) {
+        fast::sigmoid_f32(z, a);
+    }
+
+    fn sigmoid_backward(_z: &[Self], a: &[Self], delta: &mut [Self]) {
+        fast::sigmoid_backward_f32(a, delta);
+    }
+}
+
+/// The constant `x` in the element type (shorthand that avoids the `from_f64` of two traits).
+#[inline]
+pub(crate) fn c<T: Scalar>(x: f64) -> T {
+    <T as Scalar>::cast(x)
+}

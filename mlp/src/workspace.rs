@@ -1,0 +1,120 @@
+//! Preallocated buffers for the forward and backward passes of one network at one batch
+//! capacity.
+//!
+//! For every layer $l$ the workspace holds $z^l$, $a^l$ and $\delta^l$ as column-major
+//! $n_{\text{out}} \times B$ matrices (one column per sample), sized for the largest batch it
+//! was made for; a smaller batch (the last one of an epoch) uses the first columns. It also
+//! holds a gradient buffer for [`Mlp::train_step`](crate::Mlp::train_step). After
+//! [`Mlp::workspace`](crate::Mlp::workspace) nothing in a forward pass, a backward pass or a
+//! training step allocates.
+
+use crate::error::Error;
+use crate::network::{View, col_major};
+use crate::scalar::{Scalar, c};
+
+/// Buffers for one network's passes over batches of up to [`capacity`](Self::capacity)
+/// samples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workspace<T> {
+    pub(crate) capacity: usize,
+    /// `n_inputs`, then each layer's width: what the workspace was made for.
+    pub(crate) widths: Vec<usize>,
+    pub(crate) z: Vec<Vec<T>>,
+    pub(crate) a: Vec<Vec<T>>,
+    pub(crate) delta: Vec<Vec<T>>,
+    pub(crate) grad: Vec<T>,
+    pub(crate) batch: usize,
+}
+
+impl<T: Scalar> Workspace<T> {
+    pub(crate) fn new(widths: Vec<usize>, n_params: usize, capacity: usize) -> Result<Self, Error> {
+        if capacity == 0 {
+            return Err(Error::EmptyBatch);
+        }
+        let buffers = || {
+            widths[1..]
+                .iter()
+                .map(|&w| vec![c::<T>(0.0); w * capacity])
+                .collect::<Vec<_>>()
+        };
+        Ok(Self {
+            capacity,
+            z: buffers(),
+            a: buffers(),
+            delta: buffers(),
+            grad: vec![c::<T>(0.0); n_params],
+            widths,
+            batch: 0,
+        })
+    }
+
+    /// The largest batch this workspace holds.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The number of samples of the last forward pass (0 before the first).
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// $z^l$ of the last forward pass: `n_out × batch`, one column per sample.
+    ///
+    /// # Panics
+    ///
+    /// If `layer` is not below the number of layers.
+    pub fn pre_activations(&self, layer: usize) -> View<'_, T> {
+        self.matrix(&self.z[layer], layer)
+    }
+
+    /// $a^l = \sigma(z^l)$ of the last forward pass: `n_out × batch`.
+    ///
+    /// # Panics
+    ///
+    /// If `layer` is not below the number of layers.
+    pub fn activations(&self, layer: usize) -> View<'_, T> {
+        self.matrix(&self.a[layer], layer)
+    }
+
+    /// $\delta^l = \partial L / \partial z^l$ of the last backward pass: `n_out × batch`.
+    /// The first layer's $\delta$ is not computed (no gradient flows into the data).
+    ///
+    /// # Panics
+    ///
+    /// If `layer` is not below the number of layers.
+    pub fn deltas(&self, layer: usize) -> View<'_, T> {
+        self.matrix(&self.delta[layer], layer)
+    }
+
+    /// The network's output $a^L$ of the last forward pass: `n_outputs × batch`.
+    pub fn output(&self) -> View<'_, T> {
+        self.activations(self.a.len() - 1)
+    }
+
+    /// The gradient of the last [`Mlp::train_step`](crate::Mlp::train_step), in the
+    /// parameters' layout.
+    pub fn gradient(&self) -> &[T] {
+        &self.grad
+    }
+
+    /// The first layer whose pre-activations or activations of the last forward pass hold
+    /// a NaN or an infinity (`None` if all are finite).
+    pub fn non_finite_layer(&self) -> Option<usize> {
+        (0..self.z.len()).find(|&layer| {
+            let len = self.widths[layer + 1] * self.batch;
+            crate::numeric::first_non_finite(&self.z[layer][..len]).is_some()
+                || crate::numeric::first_non_finite(&self.a[layer][..len]).is_some()
+        })
+    }
+
+    /// The output of the last forward pass as a slice, sample after sample.
+    pub(crate) fn output_slice(&self) -> &[T] {
+        let last = self.a.len() - 1;
+        &self.a[last][..self.widths[last + 1] * self.batch]
+    }
+
+    fn matrix<'s>(&'s self, buffer: &'s [T], layer: usize) -> View<'s, T> {
+        let rows = self.widths[layer + 1];
+        col_major(&buffer[..rows * self.batch], rows, self.batch)
+    }
+}
