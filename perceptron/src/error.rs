@@ -123,13 +123,15 @@ pub enum Error {
         /// The value itself.
         value: f64,
     },
-    /// The loss became NaN or infinite during training; the neuron keeps the last finite
-    /// weights (those before the step that produced it).
-    NonFiniteLoss {
+    /// Training diverged: the loss or an updated parameter became NaN or infinite.
+    /// The neuron keeps the last finite parameters (those before the failing step).
+    Diverged {
         /// Epoch of the failing step, counted from 0.
         epoch: usize,
         /// Step within the epoch, counted from 0.
         step: usize,
+        /// What became non-finite: `"the loss"` or `"a parameter"`.
+        quantity: &'static str,
     },
     /// The optimizer refused a step.
     Optimizer(optim::Error),
@@ -211,9 +213,13 @@ impl fmt::Display for Error {
             Self::NonFiniteParameter { index, value } => {
                 write!(f, "parameter {index} is {value}")
             }
-            Self::NonFiniteLoss { epoch, step } => write!(
+            Self::Diverged {
+                epoch,
+                step,
+                quantity,
+            } => write!(
                 f,
-                "the loss became non-finite at epoch {epoch}, step {step}; the last finite weights were kept"
+                "training diverged at epoch {epoch}, step {step}: {quantity} became non-finite; the last finite parameters were kept"
             ),
             Self::Optimizer(error) => write!(f, "optimizer: {error}"),
         }
