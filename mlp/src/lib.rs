@@ -69,6 +69,9 @@ pub mod backprop;
 
 pub mod save;
 
+// Training on a data set: batches, validation, early stopping, history, sanity checks.
+pub mod train;
+
 pub mod error;
 
 mod matmul;
