@@ -41,6 +41,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod recipes;
+
 use std::fmt;
 
 use optim::Optimizer;

@@ -2,3 +2,5 @@
 
 mod data;
 mod gradcheck;
+mod results;
+mod train;

@@ -1,0 +1,603 @@
+//! The trainer: reproducibility, the bookkeeping of the history (checked against identities
+//! of plain gradient descent), clipping, early stopping, the divergence guard, the sanity
+//! checks, and every typed error.
+
+use approx::assert_relative_eq;
+use mlp::train::{self, Clip, EarlyStopping, Error, History, TrainConfig, Trainer};
+use mlp::{Activation, Mlp, Quantity, Targets};
+use optim::{Adam, AdamConfig, Optimizer, Scheduled, Sgd, SgdConfig, StepLr};
+use perceptron::data::{Dataset, Standardizer};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Sums of a few hundred f64 products in a different order (the trainer's running norms
+/// against a fresh gradient): a few hundred ulps at most.
+const REORDER_TOL: f64 = 1e-12;
+
+fn sgd(learning_rate: f64) -> Sgd<f64> {
+    Sgd::new(SgdConfig {
+        learning_rate,
+        ..SgdConfig::default()
+    })
+    .expect("a valid learning rate")
+}
+
+fn moons_net(seed: u64) -> Mlp<f64> {
+    Mlp::<f64>::builder(2)
+        .hidden(8, Activation::Tanh)
+        .hidden(8, Activation::Tanh)
+        .output(1, Activation::Sigmoid)
+        .seed(seed)
+        .build()
+        .expect("a valid network")
+}
+
+/// Every float of a history as bits, so two histories compare bit for bit.
+fn bits(history: &History) -> Vec<u64> {
+    let mut out = Vec::new();
+    for epoch in &history.epochs {
+        out.extend([
+            epoch.learning_rate,
+            epoch.running_loss,
+            epoch.train.loss,
+            epoch.train.accuracy,
+        ]);
+        if let Some(v) = epoch.validation {
+            out.extend([v.loss, v.accuracy]);
+        }
+        out.extend(&epoch.grad_norms);
+        out.extend(&epoch.update_ratios);
+    }
+    out.into_iter().map(f64::to_bits).collect()
+}
+
+#[test]
+fn same_seed_gives_bit_identical_histories_and_networks() -> TestResult {
+    let data = mlp::data::moons(60, 0.2, 5)?;
+    let config = TrainConfig {
+        epochs: 15,
+        batch_size: 7,
+        seed: 3,
+        validation_fraction: Some(0.25),
+        ..TrainConfig::default()
+    };
+    let run = |config: TrainConfig| -> Result<(History, Mlp<f64>), Box<dyn std::error::Error>> {
+        let mut net = moons_net(1);
+        let adam = Adam::new(AdamConfig {
+            learning_rate: 0.01,
+            ..AdamConfig::default()
+        })?;
+        let history = Trainer::new(config, adam)?.fit(&mut net, &data)?;
+        Ok((history, net))
+    };
+    let (first, net_first) = run(config)?;
+    let (second, net_second) = run(config)?;
+    assert_eq!(bits(&first), bits(&second));
+    assert!(
+        net_first
+            .params()
+            .iter()
+            .zip(net_second.params())
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
+    // Another shuffling seed visits the samples in another order: another history.
+    let (other, _) = run(TrainConfig { seed: 4, ..config })?;
+    assert_ne!(bits(&first), bits(&other));
+    assert_eq!(first.epochs.len(), 15);
+    assert_eq!(first.steps, 15 * train::steps_per_epoch(45, 7) as u64);
+    Ok(())
+}
+
+/// With one full batch per epoch and plain gradient descent (no momentum), one step is
+/// `theta_l <- theta_l - lr g_l`, so the history's numbers must satisfy two identities: the
+/// recorded gradient norm of each layer is `|g_l|` of a fresh backward pass at the starting
+/// parameters, and the update ratio is `lr |g_l| / |theta_l|`. A gradient norm summed over
+/// the wrong range, or an update ratio measured after instead of before, breaks them.
+#[test]
+fn history_records_gradient_norms_and_update_ratios_of_each_layer() -> TestResult {
+    let data = mlp::data::moons(40, 0.1, 2)?;
+    let mut net = moons_net(7);
+    let start = net.clone();
+    let learning_rate = 0.3;
+    let config = TrainConfig {
+        epochs: 1,
+        batch_size: 40,
+        shuffle: false,
+        ..TrainConfig::default()
+    };
+    let history = Trainer::new(config, sgd(learning_rate))?.fit(&mut net, &data)?;
+    let record = history.last();
+
+    let mut ws = start.workspace(40)?;
+    let mut grad = vec![0.0; start.n_params()];
+    let loss = start.loss_and_gradient(
+        &mut ws,
+        data.features(),
+        Targets::Labels(data.labels()),
+        &mut grad,
+    )?;
+    let grad_norms = start.layer_norms(&grad)?;
+    let weight_norms = start.layer_norms(start.params())?;
+    assert_eq!(record.grad_norms.len(), 3);
+    for layer in 0..3 {
+        assert_relative_eq!(
+            record.grad_norms[layer],
+            grad_norms[layer],
+            max_relative = REORDER_TOL
+        );
+        assert_relative_eq!(
+            record.update_ratios[layer],
+            learning_rate * grad_norms[layer] / weight_norms[layer],
+            max_relative = 1e-9
+        );
+    }
+    // The running loss of a one-step epoch is the loss before the step.
+    assert_relative_eq!(record.running_loss, loss, max_relative = REORDER_TOL);
+    // ...while the recorded training loss is measured after it, and must be lower.
+    assert!(record.train.loss < loss);
+    assert_relative_eq!(record.learning_rate, learning_rate);
+    Ok(())
+}
+
+#[test]
+fn a_schedule_sets_each_epochs_learning_rate() -> TestResult {
+    let data = mlp::data::moons(40, 0.1, 2)?;
+    let mut net = moons_net(7);
+    // 4 steps per epoch; StepLr halves the rate every 8 steps, so every 2 epochs. The rate
+    // recorded is that of each epoch's last step (steps 3, 7, 11, ...).
+    let scheduled = Scheduled::new(sgd(0.1), StepLr::new(8, 0.5)?)?;
+    let config = TrainConfig {
+        epochs: 6,
+        batch_size: 10,
+        ..TrainConfig::default()
+    };
+    let mut trainer = Trainer::new(config, scheduled)?;
+    let history = trainer.fit(&mut net, &data)?;
+    let rates: Vec<f64> = history.epochs.iter().map(|e| e.learning_rate).collect();
+    // After epoch e, the next step is 4e: rate 0.1 * 0.5^floor(4e / 8).
+    let expected = [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125];
+    for (rate, want) in rates.iter().zip(expected) {
+        assert_relative_eq!(*rate, want, max_relative = 1e-15);
+    }
+    assert_eq!(trainer.optimizer().steps_taken(), 24);
+    Ok(())
+}
+
+/// Clipping by norm `c` bounds every step of plain gradient descent by `lr * c` in total.
+#[test]
+fn clipping_by_norm_bounds_each_step() -> TestResult {
+    let data = mlp::data::moons(40, 0.1, 2)?;
+    let (learning_rate, max_norm) = (1.0, 1e-3);
+    for clip in [Clip::Norm(max_norm), Clip::Value(max_norm)] {
+        let mut net = moons_net(7);
+        let before = net.params().to_vec();
+        let config = TrainConfig {
+            epochs: 1,
+            batch_size: 40,
+            clip: Some(clip),
+            ..TrainConfig::default()
+        };
+        let history = Trainer::new(config, sgd(learning_rate))?.fit(&mut net, &data)?;
+        let step: f64 = net
+            .params()
+            .iter()
+            .zip(&before)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        // Unclipped, the gradient here is far larger than the bound.
+        let unclipped = history
+            .last()
+            .grad_norms
+            .iter()
+            .map(|n| n * n)
+            .sum::<f64>()
+            .sqrt();
+        assert!(unclipped > 100.0 * max_norm, "{unclipped}");
+        match clip {
+            // A norm-clipped gradient ends just below `max_norm` (PyTorch's 1e-6 guard).
+            Clip::Norm(_) => assert!(step <= learning_rate * max_norm && step > 0.99 * max_norm),
+            // Each entry is within [-c, c], so the step is at most c sqrt(n_params).
+            Clip::Value(_) => {
+                let bound = learning_rate * max_norm * (net.n_params() as f64).sqrt();
+                assert!(step <= bound * (1.0 + 1e-12), "{step} > {bound}");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn early_stopping_keeps_the_best_validation_epoch() -> TestResult {
+    // A wide network on few noisy points overfits: the validation loss turns back up.
+    let data = mlp::data::moons(60, 0.35, 8)?;
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(2)
+        .hidden(64, Activation::Relu)
+        .hidden(64, Activation::Relu)
+        .output(1, Activation::Sigmoid)
+        .seed(2)
+        .build()?;
+    let adam = Adam::new(AdamConfig {
+        learning_rate: 0.01,
+        ..AdamConfig::default()
+    })?;
+    let patience = 10;
+    let config = TrainConfig {
+        epochs: 2000,
+        batch_size: 15,
+        validation_fraction: Some(0.3),
+        early_stopping: Some(EarlyStopping {
+            patience,
+            min_delta: 0.0,
+        }),
+        ..TrainConfig::default()
+    };
+    let history = Trainer::new(config, adam)?.fit(&mut net, &data)?;
+    assert!(
+        history.stopped_early,
+        "ran all {} epochs",
+        history.epochs.len()
+    );
+    assert_eq!(history.epochs.len(), history.best_epoch + patience);
+    let losses: Vec<f64> = history
+        .epochs
+        .iter()
+        .map(|e| e.validation.expect("validation data").loss)
+        .collect();
+    let best = history.best().validation.expect("validation data").loss;
+    assert!(losses.iter().all(|&loss| loss >= best));
+    // The network ends with the best epoch's parameters.
+    let (_, validation) = data.stratified_split(0.3, config.seed)?;
+    assert_relative_eq!(
+        train::evaluate(&net, &validation)?.loss,
+        best,
+        max_relative = REORDER_TOL
+    );
+    Ok(())
+}
+
+/// A learning rate of `f64::MAX` on a gradient larger than 1 turns the first update into
+/// infinities: the guard must name epoch 1, step 1, the parameters of layer 0, and leave the
+/// initial parameters in place.
+#[test]
+fn divergence_is_an_error_naming_epoch_step_and_layer() -> TestResult {
+    // One linear unit with MSE on inputs of size 1000: the weight gradient (a - y) x is in
+    // the hundreds.
+    let data = Dataset::new(
+        vec![1000.0, -1000.0, 500.0, 2000.0],
+        1,
+        vec![0, 1, 1, 0],
+        vec!["x".into()],
+        vec!["0".into(), "1".into()],
+    )?;
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
+        .output(1, Activation::Identity)
+        .seed(3)
+        .build()?;
+    let start = net.params().to_vec();
+    let config = TrainConfig {
+        epochs: 3,
+        batch_size: 4,
+        ..TrainConfig::default()
+    };
+    let error = Trainer::new(config, sgd(f64::MAX))?
+        .fit(&mut net, &data)
+        .expect_err("an infinite step diverges");
+    assert_eq!(
+        error,
+        Error::Diverged {
+            epoch: 1,
+            step: 1,
+            quantity: Quantity::Parameter,
+            layer: Some(0),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "training diverged at epoch 1, step 1: non-finite parameter in layer 0"
+    );
+    assert_eq!(net.params(), &start[..]);
+
+    Ok(())
+}
+
+/// Before training, a softmax classifier's loss is close to `ln K`. With logits of variance
+/// `s^2` across classes, the expected cross-entropy exceeds `ln K` by about
+/// `s^2 (1 - 1/K) / 2` (second-order expansion of log-sum-exp around equal logits). The
+/// output layer's weights are scaled by 0.1, as is common practice, so that `s^2` is at most
+/// about 0.01 (Glorot gives the 32 -> 10 layer weights of variance 2/42, on tanh activations
+/// of mean square below 1: `s^2 <= 32 * 2/42 * 0.01 = 0.015`): the excess is below 0.01, and
+/// 0.05 leaves room for the spread over samples. Weights 10 times too large instead (logit
+/// variance 100 times larger than Glorot's) give a loss well above `2 ln K`.
+#[test]
+fn initial_softmax_loss_is_about_ln_k() -> TestResult {
+    let digits = mlp::data::digits();
+    let scaled = Standardizer::fit(&digits).transform(&digits)?;
+    let expected = train::expected_initial_loss(10);
+    assert_relative_eq!(expected, 10f64.ln());
+    for seed in 0..5 {
+        let mut net: Mlp<f64> = Mlp::<f64>::builder(64)
+            .hidden(32, Activation::Tanh)
+            .output(10, Activation::Softmax)
+            .seed(seed)
+            .build()?;
+        let glorot = net.params().to_vec();
+        let output = net.layers()[1].params_range();
+        for p in &mut net.params_mut()[output] {
+            *p *= 0.1;
+        }
+        let loss = train::evaluate(&net, &scaled)?.loss;
+        assert!((loss - expected).abs() < 0.05, "seed {seed}: {loss}");
+        for (p, g) in net.params_mut().iter_mut().zip(&glorot) {
+            *p = 10.0 * g;
+        }
+        let too_large = train::evaluate(&net, &scaled)?.loss;
+        assert!(too_large > 2.0 * expected, "seed {seed}: {too_large}");
+    }
+    Ok(())
+}
+
+/// The classic sanity check: a network that can learn anything can memorise 20 samples.
+#[test]
+fn twenty_digits_are_overfitted_to_near_zero_loss() -> TestResult {
+    let digits = mlp::data::digits();
+    // Two of each digit.
+    let mut picked = Vec::new();
+    for class in 0..10 {
+        picked.extend(
+            digits
+                .labels()
+                .iter()
+                .enumerate()
+                .filter(|&(_, &l)| l == class)
+                .map(|(i, _)| i)
+                .take(2),
+        );
+    }
+    let small = digits.subset(&picked)?;
+    let small = Standardizer::fit(&small).transform(&small)?;
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(64)
+        .hidden(32, Activation::Relu)
+        .output(10, Activation::Softmax)
+        .seed(0)
+        .build()?;
+    let adam = Adam::new(AdamConfig {
+        learning_rate: 0.01,
+        ..AdamConfig::default()
+    })?;
+    let config = TrainConfig {
+        epochs: 200,
+        batch_size: 20,
+        ..TrainConfig::default()
+    };
+    let history = Trainer::new(config, adam)?.fit(&mut net, &small)?;
+    let first = history.epochs[0].running_loss;
+    let last = history.last().train;
+    assert!(first > 1.5, "{first}");
+    assert!(last.loss < 1e-3, "{}", last.loss);
+    assert_relative_eq!(last.accuracy, 1.0);
+    Ok(())
+}
+
+#[test]
+fn update_ratios_measure_each_layers_relative_change() -> TestResult {
+    let net = moons_net(3);
+    let before = net.params().to_vec();
+    let mut after = before.clone();
+    // Grow layer 1's parameters by 1 %, leave the others.
+    for p in &mut after[net.layers()[1].params_range()] {
+        *p *= 1.01;
+    }
+    let ratios = train::update_ratios(&net, &before, &after)?;
+    assert_eq!(ratios.len(), 3);
+    assert_relative_eq!(ratios[1], 0.01, max_relative = 1e-12);
+    assert!(ratios[0].abs() < f64::EPSILON && ratios[2].abs() < f64::EPSILON);
+    assert!(matches!(
+        train::update_ratios(&net, &before[1..], &after),
+        Err(Error::Step {
+            source: mlp::Error::ParameterLength { .. },
+            ..
+        })
+    ));
+    Ok(())
+}
+
+#[test]
+fn bad_settings_are_typed_errors() {
+    let config = TrainConfig::default();
+    let invalid = |config: TrainConfig| Trainer::new(config, sgd(0.1)).err();
+    assert!(matches!(
+        invalid(TrainConfig {
+            batch_size: 0,
+            ..config
+        }),
+        Some(Error::InvalidConfig {
+            name: "batch_size",
+            ..
+        })
+    ));
+    assert!(matches!(
+        invalid(TrainConfig {
+            epochs: 0,
+            ..config
+        }),
+        Some(Error::InvalidConfig { name: "epochs", .. })
+    ));
+    assert!(matches!(
+        invalid(TrainConfig {
+            validation_fraction: Some(1.0),
+            ..config
+        }),
+        Some(Error::InvalidConfig {
+            name: "validation_fraction",
+            ..
+        })
+    ));
+    let stopping = EarlyStopping {
+        patience: 0,
+        min_delta: 0.0,
+    };
+    assert!(matches!(
+        invalid(TrainConfig {
+            early_stopping: Some(stopping),
+            ..config
+        }),
+        Some(Error::InvalidConfig {
+            name: "patience",
+            ..
+        })
+    ));
+    assert!(matches!(
+        invalid(TrainConfig {
+            clip: Some(Clip::Norm(f64::NAN)),
+            ..config
+        }),
+        Some(Error::InvalidConfig { name: "clip", .. })
+    ));
+    assert_eq!(
+        invalid(TrainConfig {
+            batch_size: 0,
+            ..config
+        })
+        .map(|e| e.to_string()),
+        Some("batch_size must be at least 1, found 0".to_string())
+    );
+}
+
+#[test]
+fn data_that_does_not_fit_is_a_typed_error() -> TestResult {
+    let data = mlp::data::moons(20, 0.1, 0)?;
+    let config = TrainConfig::default();
+    let mut net = moons_net(0);
+    let mut trainer = Trainer::new(
+        TrainConfig {
+            batch_size: 21,
+            ..config
+        },
+        sgd(0.1),
+    )?;
+    let error = trainer.fit(&mut net, &data).expect_err("21 > 20 samples");
+    assert_eq!(
+        error,
+        Error::BatchSizeTooLarge {
+            batch_size: 21,
+            n_samples: 20
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "batch size 21 exceeds the 20 training samples"
+    );
+
+    let mut trainer = Trainer::new(
+        TrainConfig {
+            batch_size: 4,
+            ..config
+        },
+        sgd(0.1),
+    )?;
+    let spirals = mlp::data::spirals(5, 3, 0.1, 0)?;
+    assert_eq!(
+        trainer.fit(&mut net, &spirals).err(),
+        Some(Error::TooManyClasses {
+            n_classes: 3,
+            n_outputs: 1
+        })
+    );
+    let iris = perceptron::data::iris();
+    assert_eq!(
+        trainer.fit(&mut net, &iris).err(),
+        Some(Error::InputWidth {
+            expected: 2,
+            found: 4
+        })
+    );
+
+    let stopping = EarlyStopping {
+        patience: 3,
+        min_delta: 0.0,
+    };
+    let mut trainer = Trainer::new(
+        TrainConfig {
+            batch_size: 4,
+            early_stopping: Some(stopping),
+            ..config
+        },
+        sgd(0.1),
+    )?;
+    assert_eq!(
+        trainer.fit(&mut net, &data).err(),
+        Some(Error::EarlyStoppingWithoutValidation)
+    );
+
+    Ok(())
+}
+
+#[test]
+fn features_beyond_f32_and_unsplittable_data_are_typed_errors() -> TestResult {
+    let config = TrainConfig::default();
+    let mut net = moons_net(0);
+    // 1e39 is a finite f64 but beyond f32's range.
+    let huge = Dataset::new(
+        vec![0.0, 1.0, 1e39, 0.0],
+        2,
+        vec![0, 1],
+        vec!["a".into(), "b".into()],
+        vec!["0".into(), "1".into()],
+    )?;
+    let mut net32: Mlp<f32> = Mlp::<f32>::builder(2)
+        .output(1, Activation::Sigmoid)
+        .build()?;
+    let sgd32 = Sgd::<f32>::new(SgdConfig::default())?;
+    let error = Trainer::new(
+        TrainConfig {
+            batch_size: 2,
+            ..config
+        },
+        sgd32,
+    )?
+    .fit(&mut net32, &huge);
+    assert!(
+        matches!(
+            error,
+            Err(Error::NonFiniteFeature {
+                set: "training",
+                row: 1,
+                column: 0,
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+
+    // A class missing from one side of the validation split is the data crate's error.
+    let tiny = mlp::data::xor();
+    let mut trainer = Trainer::new(
+        TrainConfig {
+            batch_size: 1,
+            validation_fraction: Some(0.1),
+            ..config
+        },
+        sgd(0.1),
+    )?;
+    assert!(matches!(trainer.fit(&mut net, &tiny), Err(Error::Data(_))));
+    Ok(())
+}
+
+#[test]
+fn optimizer_state_is_kept_between_fits() -> TestResult {
+    let data = mlp::data::moons(20, 0.1, 0)?;
+    let mut net = moons_net(0);
+    let mut trainer = Trainer::new(
+        TrainConfig {
+            epochs: 2,
+            batch_size: 5,
+            ..TrainConfig::default()
+        },
+        sgd(0.1),
+    )?;
+    trainer.fit(&mut net, &data)?;
+    trainer.fit(&mut net, &data)?;
+    assert_eq!(trainer.optimizer().steps_taken(), 16);
+    Ok(())
+}
