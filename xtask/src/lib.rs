@@ -6,6 +6,7 @@
 //! | `book` | draws the figures, then builds the mdBook in `docs/` into `docs/book/` |
 //! | `doc` | `cargo doc --workspace --no-deps` with KaTeX math, into the target directory |
 //! | `bench [-p PACKAGE] [ARGS]` | runs the criterion benchmarks, passing `ARGS` to criterion |
+//! | `results` | trains the networks behind the course's results and prints their tables with the seeds |
 //! | `ci` | runs `.ci/run`: format check, clippy, tests, docs with warnings denied |
 //!
 //! Every path starts from the workspace root (the parent of this crate's manifest directory),
@@ -19,4 +20,5 @@ pub mod book;
 pub mod ci;
 pub mod doc;
 pub mod plots;
+pub mod results;
 pub mod workspace;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
-use xtask::{bench, book, ci, doc, plots};
+use xtask::{bench, book, ci, doc, plots, results};
 
 /// Project tasks for the backpropagation course.
 #[derive(Debug, Parser)]
@@ -46,6 +46,8 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Train the networks behind the course's results and print their tables with the seeds.
+    Results,
     /// Run the CI gate: exactly what .ci/run does.
     Ci,
 }
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Task::Book => book::run(),
         Task::Doc { open } => doc::run(open),
         Task::Bench { package, args } => bench::run(package.as_deref(), &args),
+        Task::Results => results::run(),
         Task::Ci => ci::run(),
     };
     match result {
