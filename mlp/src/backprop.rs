@@ -35,16 +35,14 @@
 //! $\partial L / \partial W^l$.
 //!
 //! Transposes cost nothing: $(W^{l+1})^\top$ and $(A^{l-1})^\top$ are strided views of the
-//! same memory, and every product goes through `nalgebra`'s `gemm` into a preallocated
-//! buffer (the fast `matrixmultiply` kernels).
+//! same memory, and every product writes into a preallocated buffer (see `matmul.rs`).
 
-use nalgebra::Dyn;
 use optim::Optimizer;
 
 use crate::error::{Error, Quantity};
 use crate::loss::{Targets, loss_and_delta};
-use crate::matmul::{ViewMut, gemm};
-use crate::network::{Mlp, View, col_major, row_major};
+use crate::matmul::{col_major, col_major_mut, gemm, row_major, row_major_mut};
+use crate::network::{Mlp, View};
 use crate::numeric::first_non_finite;
 use crate::scalar::{Scalar, c};
 use crate::workspace::Workspace;
@@ -285,8 +283,7 @@ impl<T: Scalar> Mlp<T> {
             && ws.widths[1..]
                 .iter()
                 .zip(&self.layers)
-                .all(|(&w, l)| w == l.n_outputs())
-            && ws.grad.len() == self.params.len();
+                .all(|(&w, l)| w == l.n_outputs());
         if !matches {
             return Err(Error::WorkspaceMismatch);
         }
@@ -323,7 +320,6 @@ impl<T: Scalar> Mlp<T> {
 
     /// The forward pass on checked inputs.
     fn forward_unchecked(&self, ws: &mut Workspace<T>, inputs: &[T], batch: usize) {
-        let one = c::<T>(1.0);
         for (l, layer) in self.layers.iter().enumerate() {
             let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
             let w = row_major(&self.params[layer.weights_range()], n_out, n_in);
@@ -340,10 +336,10 @@ impl<T: Scalar> Mlp<T> {
                 column.copy_from_slice(bias);
             }
             gemm(
-                &mut col_major_mut(z, n_out, batch),
-                &w,
-                &col_major(a_prev, n_in, batch),
-                one,
+                col_major_mut(z, n_out, batch),
+                w,
+                col_major(a_prev, n_in, batch),
+                true,
             );
             layer
                 .activation()
@@ -376,53 +372,50 @@ impl<T: Scalar> Mlp<T> {
         batch: usize,
         grad: &mut [T],
     ) {
-        let one = c::<T>(1.0);
-        let zero = c::<T>(0.0);
         let l2 = c::<T>(self.l2);
         for (l, layer) in self.layers.iter().enumerate().rev() {
             let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
             let (lower, upper) = ws.delta.split_at_mut(l);
-            let delta = &upper[0][..n_out * batch];
+            let delta = col_major(&upper[0][..n_out * batch], n_out, batch);
             let a_prev = if l == 0 {
                 inputs
             } else {
                 &ws.a[l - 1][..n_in * batch]
             };
+            let a_prev = col_major(a_prev, n_in, batch);
             let (grad_w, grad_b) = grad[layer.params_range()].split_at_mut(n_out * n_in);
             let w_flat = &self.params[layer.weights_range()];
 
-            // grad_w = delta A_prev^T (+ lambda W): (A_prev)^T is a strided view.
-            let beta = if self.l2 == 0.0 {
-                zero
-            } else {
+            // grad_w = delta A_prev^T (+ lambda W); the transpose is a view, not a copy.
+            let with_penalty = self.l2 != 0.0;
+            if with_penalty {
                 for (g, &w) in grad_w.iter_mut().zip(w_flat) {
                     *g = l2 * w;
                 }
-                one
-            };
+            }
             gemm(
-                &mut row_major_mut(grad_w, n_out, n_in),
-                &col_major(delta, n_out, batch),
-                &row_major(a_prev, batch, n_in),
-                beta,
+                row_major_mut(grad_w, n_out, n_in),
+                delta,
+                a_prev.transpose(),
+                with_penalty,
             );
 
-            // grad_b = sum of delta's columns.
-            grad_b.fill(zero);
-            for column in delta.chunks_exact(n_out) {
+            // grad_b = sum of delta's columns (b is added to every sample's column).
+            grad_b.fill(c(0.0));
+            for column in upper[0][..n_out * batch].chunks_exact(n_out) {
                 for (g, &d) in grad_b.iter_mut().zip(column) {
                     *g += d;
                 }
             }
 
-            // delta^(l-1) = (W^T delta) .* sigma'(Z^(l-1)); W^T is W's memory read column-major.
+            // delta^(l-1) = (W^T delta) .* sigma'(Z^(l-1)); no delta for the data (l = 0).
             if l > 0 {
                 let delta_prev = &mut lower[l - 1][..n_in * batch];
                 gemm(
-                    &mut col_major_mut(delta_prev, n_in, batch),
-                    &col_major(w_flat, n_in, n_out),
-                    &col_major(delta, n_out, batch),
-                    zero,
+                    col_major_mut(delta_prev, n_in, batch),
+                    row_major(w_flat, n_out, n_in).transpose(),
+                    delta,
+                    false,
                 );
                 self.layers[l - 1].activation().backward(
                     &ws.z[l - 1][..n_in * batch],
@@ -446,12 +439,4 @@ fn predicted_class<T: Scalar>(output: &[T]) -> usize {
         }
     }
     best
-}
-
-fn col_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize) -> ViewMut<'_, T> {
-    ViewMut::from_slice_with_strides_generic(data, Dyn(rows), Dyn(cols), Dyn(1), Dyn(rows))
-}
-
-fn row_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize) -> ViewMut<'_, T> {
-    ViewMut::from_slice_with_strides_generic(data, Dyn(rows), Dyn(cols), Dyn(cols), Dyn(1))
 }

@@ -1,52 +1,58 @@
-//! The one matrix product of the passes, $C \leftarrow \alpha A B + \beta C$, on strided
-//! views.
+//! The one matrix product of the passes, $C \leftarrow A B$ or $C \leftarrow A B + C$, on
+//! zero-copy views of the flat buffers.
 //!
-//! Shapes with every dimension above 5 go to `nalgebra`'s `gemm`, which hands them to the
-//! `matrixmultiply` kernels (packed, SIMD). Smaller shapes (a single output unit, a batch of
-//! one) use the plain triple loop below: `nalgebra`'s own fallback for them indexes strided
-//! vectors past their end (`axcpy_uninit` passes the slice length as the element count), which
-//! the strided transposed views of the backward pass would hit.
+//! The products go through `faer` with one thread: its kernels are as fast as
+//! `matrixmultiply`'s (which `nalgebra` uses) at the sizes of this course, faster on small
+//! shapes, and after the first call they allocate nothing (packing buffers are kept per
+//! thread), which is what lets a training step run without touching the heap.
+//! `nalgebra`'s own `gemm` would allocate a packing buffer on every call, and its fallback for
+//! dimensions up to 5 indexes strided vectors past their end (`axcpy_uninit` passes a
+//! slice's length as its element count).
+//!
+//! Transposes are free: a row-major $n_{\text{out}} \times n_{\text{in}}$ matrix read
+//! column-major is its $n_{\text{in}} \times n_{\text{out}}$ transpose.
 
-use nalgebra::Dyn;
+use faer::linalg::matmul::matmul;
+use faer::{Accum, MatMut, MatRef, Par};
 
-use crate::network::View;
 use crate::scalar::{Scalar, c};
 
-/// A mutable strided view.
-pub(crate) type ViewMut<'a, T> = nalgebra::MatrixViewMut<'a, T, Dyn, Dyn, Dyn, Dyn>;
+/// A `rows × cols` matrix stored column by column (row stride 1, column stride `rows`).
+pub(crate) fn col_major<T: Scalar>(data: &[T], rows: usize, cols: usize) -> MatRef<'_, T> {
+    MatRef::from_column_major_slice(data, rows, cols)
+}
 
-/// `nalgebra` sends a product to `matrixmultiply` only when all these dimensions exceed 5.
-const SMALL_DIM: usize = 5;
+/// A `rows × cols` matrix stored row by row (row stride `cols`, column stride 1).
+pub(crate) fn row_major<T: Scalar>(data: &[T], rows: usize, cols: usize) -> MatRef<'_, T> {
+    MatRef::from_row_major_slice(data, rows, cols)
+}
 
-/// $C \leftarrow A B + \beta C$; with $\beta = 0$, $C$ is not read (stale NaN cannot leak).
+/// Mutable [`col_major`].
+pub(crate) fn col_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize) -> MatMut<'_, T> {
+    MatMut::from_column_major_slice_mut(data, rows, cols)
+}
+
+/// Mutable [`row_major`].
+pub(crate) fn row_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize) -> MatMut<'_, T> {
+    MatMut::from_row_major_slice_mut(data, rows, cols)
+}
+
+/// $C \leftarrow A B$, or $C \leftarrow A B + C$ when `accumulate` (without it, $C$ is not
+/// read, so stale values cannot leak in).
 ///
 /// # Panics
 ///
 /// If the shapes do not fit (an internal invariant of the passes).
-pub(crate) fn gemm<T: Scalar>(out: &mut ViewMut<'_, T>, a: &View<'_, T>, b: &View<'_, T>, beta: T) {
-    let (m, k) = a.shape();
-    let n = b.ncols();
-    assert!(
-        b.nrows() == k && out.nrows() == m && out.ncols() == n,
-        "matrix product shapes must fit"
-    );
-    if m > SMALL_DIM && k > SMALL_DIM && n > SMALL_DIM {
-        out.gemm(c(1.0), a, b, beta);
-        return;
-    }
-    let zero = c::<T>(0.0);
-    for j in 0..n {
-        for i in 0..m {
-            let mut sum = zero;
-            for p in 0..k {
-                sum += a[(i, p)] * b[(p, j)];
-            }
-            let target = &mut out[(i, j)];
-            *target = if beta == zero {
-                sum
-            } else {
-                sum + beta * *target
-            };
-        }
-    }
+pub(crate) fn gemm<T: Scalar>(
+    out: MatMut<'_, T>,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    accumulate: bool,
+) {
+    let accum = if accumulate {
+        Accum::Add
+    } else {
+        Accum::Replace
+    };
+    matmul(out, accum, a, b, c::<T>(1.0), Par::Seq);
 }

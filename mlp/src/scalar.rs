@@ -41,6 +41,7 @@ pub trait Scalar:
     + Real
     + ClosedAddAssign
     + ClosedMulAssign
+    + faer::traits::ComplexField
     + Send
     + Sync
     + Serialize

@@ -1,0 +1,235 @@
+//! The reference workloads of `shared/peers/` (W2, W3, W4, W5), in f32 and f64.
+//!
+//!     cargo bench -p mlp --bench workloads
+//!     cargo bench -p mlp --bench workloads -- W2     # one workload
+//!
+//! - W2: 64-32-10 tanh, softmax cross-entropy, batch 32, SGD lr 0.1; a full epoch in fixed
+//!   order over digits-shaped random data (1797 × 64), reported in samples per second.
+//! - W3: 784-128-10 ReLU, softmax cross-entropy, batch 64, Adam; one training step, in
+//!   samples per second.
+//! - W4: 784-1024-1024-10 ReLU, softmax cross-entropy, batch 256, SGD lr 0.01; one training
+//!   step, with its throughput stated in floating-point operations (criterion's "elem/s" is
+//!   flop/s), next to a plain 1024 × 1024 product into a preallocated matrix by the
+//!   matrix-product backend itself (`faer`, one thread), and by `nalgebra` (`matrixmultiply`)
+//!   for comparison.
+//! - W5: `forward` and `loss_and_gradient` (forward + backward) at the W2 and W4 shapes; the
+//!   backward/forward ratio is `(fwd_bwd - forward) / forward` of the medians.
+//!
+//! Everything runs on one thread.
+
+// Workload names (ReLU, Adam) in the docs are prose, not code.
+#![allow(clippy::doc_markdown)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput};
+use mlp::{Activation, Loss, Mlp, Scalar, Targets};
+use nalgebra::DMatrix;
+use optim::{Adam, AdamConfig, Sgd, SgdConfig};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// A workload: layer widths (input first), hidden activation, batch size.
+struct Workload {
+    name: &'static str,
+    widths: &'static [usize],
+    hidden: Activation,
+    batch: usize,
+}
+
+const W2: Workload = Workload {
+    name: "W2",
+    widths: &[64, 32, 10],
+    hidden: Activation::Tanh,
+    batch: 32,
+};
+const W3: Workload = Workload {
+    name: "W3",
+    widths: &[784, 128, 10],
+    hidden: Activation::Relu,
+    batch: 64,
+};
+const W4: Workload = Workload {
+    name: "W4",
+    widths: &[784, 1024, 1024, 10],
+    hidden: Activation::Relu,
+    batch: 256,
+};
+
+/// Samples in the digits data set (W2's epoch).
+const DIGITS_SAMPLES: usize = 1797;
+
+impl Workload {
+    fn network<T: Scalar>(&self) -> Mlp<T> {
+        let mut builder = Mlp::<T>::builder(self.widths[0]).seed(42);
+        for &w in &self.widths[1..self.widths.len() - 1] {
+            builder = builder.hidden(w, self.hidden);
+        }
+        builder
+            .output(self.widths[self.widths.len() - 1], Activation::Softmax)
+            .loss(Loss::SoftmaxCrossEntropy)
+            .build()
+            .expect("valid workload")
+    }
+
+    /// Floating-point operations of one training step: forward `2 B n_in n_out` per layer,
+    /// the weight gradient as much again, and `delta` propagation for every layer but the
+    /// first (no gradient flows into the data).
+    fn step_flops(&self) -> u64 {
+        let layers: Vec<(usize, usize)> = self.widths.windows(2).map(|w| (w[0], w[1])).collect();
+        let per_product = |&(n_in, n_out): &(usize, usize)| 2 * self.batch * n_in * n_out;
+        let forward: usize = layers.iter().map(per_product).sum();
+        let propagate: usize = layers[1..].iter().map(per_product).sum();
+        (2 * forward + propagate) as u64
+    }
+}
+
+/// Uniform inputs in [0, 1) and labels below `n_classes`, seeded.
+fn data<T: Scalar>(n_inputs: usize, n_samples: usize, n_classes: usize) -> (Vec<T>, Vec<usize>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let inputs = (0..n_inputs * n_samples)
+        .map(|_| T::cast(rng.random_range(0.0..1.0)))
+        .collect();
+    let labels = (0..n_samples)
+        .map(|_| rng.random_range(0..n_classes))
+        .collect();
+    (inputs, labels)
+}
+
+fn bench_w2<T: Scalar>(c: &mut Criterion) {
+    let mut net = W2.network::<T>();
+    let (inputs, labels) = data::<T>(64, DIGITS_SAMPLES, 10);
+    let mut ws = net.workspace(W2.batch).expect("batch > 0");
+    let mut optimizer: Sgd<T> = Sgd::new(SgdConfig {
+        learning_rate: 0.1,
+        ..SgdConfig::default()
+    })
+    .expect("valid learning rate");
+    let mut group = c.benchmark_group("W2");
+    group.throughput(Throughput::Elements(DIGITS_SAMPLES as u64));
+    group.bench_function(format!("epoch_{}", T::NAME), |b| {
+        b.iter(|| {
+            for (x, y) in inputs.chunks(64 * W2.batch).zip(labels.chunks(W2.batch)) {
+                black_box(
+                    net.train_step(&mut ws, x, Targets::Labels(y), &mut optimizer)
+                        .expect("finite"),
+                );
+            }
+        });
+    });
+    group.finish();
+    passes(c, &W2, &net);
+}
+
+fn bench_w3<T: Scalar>(c: &mut Criterion) {
+    let mut net = W3.network::<T>();
+    let (inputs, labels) = data::<T>(784, W3.batch, 10);
+    let mut ws = net.workspace(W3.batch).expect("batch > 0");
+    let mut optimizer: Adam<T> = Adam::new(AdamConfig {
+        learning_rate: 1e-3,
+        ..AdamConfig::default()
+    })
+    .expect("valid Adam");
+    let mut group = c.benchmark_group("W3");
+    group.throughput(Throughput::Elements(W3.batch as u64));
+    group.bench_function(format!("step_{}", T::NAME), |b| {
+        b.iter(|| {
+            black_box(
+                net.train_step(&mut ws, &inputs, Targets::Labels(&labels), &mut optimizer)
+                    .expect("finite"),
+            )
+        });
+    });
+    group.finish();
+}
+
+fn bench_w4<T: Scalar>(c: &mut Criterion) {
+    let mut net = W4.network::<T>();
+    let (inputs, labels) = data::<T>(784, W4.batch, 10);
+    let mut ws = net.workspace(W4.batch).expect("batch > 0");
+    let mut optimizer: Sgd<T> = Sgd::new(SgdConfig {
+        learning_rate: 0.01,
+        ..SgdConfig::default()
+    })
+    .expect("valid learning rate");
+    let mut group = c.benchmark_group("W4");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    group.throughput(Throughput::Elements(W4.step_flops()));
+    group.bench_function(format!("step_{}", T::NAME), |b| {
+        b.iter(|| {
+            black_box(
+                net.train_step(&mut ws, &inputs, Targets::Labels(&labels), &mut optimizer)
+                    .expect("finite"),
+            )
+        });
+    });
+    // The backend's own rate: C = A B at 1024 x 1024, into a preallocated C.
+    let n = 1024;
+    let a = DMatrix::<T>::from_fn(n, n, |i, j| T::cast(((i * 7 + j * 3) % 11) as f64 / 11.0));
+    let b_mat = a.transpose();
+    let mut out = DMatrix::<T>::zeros(n, n);
+    group.throughput(Throughput::Elements(2 * (n as u64).pow(3)));
+    group.bench_function(format!("nalgebra_gemm_1024_{}", T::NAME), |b| {
+        b.iter(|| out.gemm(T::cast(1.0), &a, &b_mat, T::cast(0.0)));
+    });
+    let (a_slice, b_slice) = (a.as_slice(), b_mat.as_slice());
+    group.bench_function(format!("faer_gemm_1024_{}", T::NAME), |b| {
+        b.iter(|| {
+            faer::linalg::matmul::matmul(
+                faer::MatMut::from_column_major_slice_mut(out.as_mut_slice(), n, n),
+                faer::Accum::Replace,
+                faer::MatRef::from_column_major_slice(a_slice, n, n),
+                faer::MatRef::from_column_major_slice(b_slice, n, n),
+                T::cast(1.0),
+                faer::Par::Seq,
+            );
+        });
+    });
+    group.finish();
+    passes(c, &W4, &net);
+}
+
+/// W5: forward alone and forward + backward at a workload's shape.
+fn passes<T: Scalar>(c: &mut Criterion, workload: &Workload, net: &Mlp<T>) {
+    let (inputs, labels) = data::<T>(workload.widths[0], workload.batch, 10);
+    let mut ws = net.workspace(workload.batch).expect("batch > 0");
+    let mut grad = vec![T::cast(0.0); net.n_params()];
+    let mut group = c.benchmark_group(format!("W5_{}", workload.name));
+    if workload.batch > 100 {
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(6));
+    }
+    group.throughput(Throughput::Elements(workload.batch as u64));
+    group.bench_function(format!("forward_{}", T::NAME), |b| {
+        b.iter(|| {
+            net.forward(&mut ws, &inputs).expect("valid batch");
+        });
+    });
+    group.bench_function(format!("fwd_bwd_{}", T::NAME), |b| {
+        b.iter(|| {
+            black_box(
+                net.loss_and_gradient(&mut ws, &inputs, Targets::Labels(&labels), &mut grad)
+                    .expect("valid batch"),
+            )
+        });
+    });
+    group.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    bench_w2::<f32>(&mut c);
+    bench_w2::<f64>(&mut c);
+    bench_w3::<f32>(&mut c);
+    bench_w3::<f64>(&mut c);
+    bench_w4::<f32>(&mut c);
+    bench_w4::<f64>(&mut c);
+    c.final_summary();
+}
