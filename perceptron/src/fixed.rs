@@ -138,9 +138,7 @@ impl<const N: usize> FixedNeuron<N> {
     }
 
     /// $z = w \cdot x + b$, in the order of [`crate::neuron::pre_activation`].
-    // Measured: without forcing, the per-sample step stays a call and W1 runs slower.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
+    #[inline]
     fn pre_activation(&self, x: &[f64; N]) -> f64 {
         const { assert!(N > 0, "a neuron needs at least one input") };
         let mut z = self.weights[0] * x[0];
@@ -150,11 +148,9 @@ impl<const N: usize> FixedNeuron<N> {
         z + self.bias
     }
 
-    /// The loops of [`train_sgd`](Self::train_sgd), inlined into each arm of its match so
-    /// `loss` is a constant inside.
-    // Measured: without forcing, the per-sample step stays a call and W1 runs slower.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
+    /// The loops of [`train_sgd`](Self::train_sgd), called from each arm of its match so that,
+    /// once inlined, `loss` is a constant inside.
+    #[inline]
     fn epochs(
         &mut self,
         inputs: &[[f64; N]],
@@ -181,9 +177,7 @@ impl<const N: usize> FixedNeuron<N> {
     }
 
     /// One update; on failure names the quantity that became non-finite and changes nothing.
-    // Measured: without forcing, the per-sample step stays a call and W1 runs slower.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
+    #[inline]
     fn step(
         &mut self,
         x: &[f64; N],

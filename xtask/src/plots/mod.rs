@@ -56,6 +56,7 @@ pub mod frame;
 pub mod gradient;
 pub mod grid;
 pub mod optim;
+pub mod perceptron;
 pub mod style;
 pub mod text;
 
@@ -86,6 +87,11 @@ pub const FIGURES: &[Figure] = &[
     chain_rule::COMPOSITE,
     chain_rule::STEP_SIZE,
     gradient::CONTOURS,
+    perceptron::LOSS,
+    perceptron::ACCURACY,
+    perceptron::BOUNDARY,
+    perceptron::SIGMOID,
+    perceptron::SATURATION,
     optim::QUADRATIC_PATHS,
     optim::QUADRATIC_LOSS,
     optim::ROSENBROCK_PATHS,
