@@ -1,6 +1,9 @@
-//! The matrix backward pass against central differences from `gradient`'s checker, over
-//! random architectures, activations, losses and batches.
+//! The matrix backward pass against central differences from `gradient`'s checker and
+//! against reverse mode on the `chain_rule` tape, over random architectures, activations,
+//! losses and batches; and the directional check on wider networks.
 
+use approx::relative_eq;
+use chain_rule::{Real, Tape};
 use gradient::GradientChecker;
 use mlp::{Activation, Loss, Mlp, Targets};
 use proptest::prelude::*;
@@ -215,4 +218,200 @@ proptest! {
             .unwrap();
         prop_assert!(report.passed(), "{case:?}\n{report}");
     }
+}
+
+/// The same network written with scalars, one sample and one unit at a time, over any
+/// [`Real`]: on the `chain_rule` tape it gives reverse-mode gradients that share no code with
+/// the matrix backward pass (only `chain_rule::elementary`'s functions, through
+/// `Activation::apply`).
+fn scalar_objective<T: Real>(
+    net: &Mlp<f64>,
+    params: &[T],
+    inputs: &[f64],
+    labels: &[usize],
+    dense: &[f64],
+    use_labels: bool,
+) -> T {
+    let k_out = net.n_outputs();
+    let batch = inputs.len() / net.n_inputs();
+    let mut total = T::zero();
+    for b in 0..batch {
+        let mut a: Vec<T> = inputs[b * net.n_inputs()..(b + 1) * net.n_inputs()]
+            .iter()
+            .map(|&x| T::from_f64(x))
+            .collect();
+        let mut z = Vec::new();
+        for layer in net.layers() {
+            let w = &params[layer.weights_range()];
+            let bias = &params[layer.biases_range()];
+            z = (0..layer.n_outputs())
+                .map(|i| {
+                    let mut sum = bias[i];
+                    for (j, &a_j) in a.iter().enumerate() {
+                        sum += w[i * layer.n_inputs() + j] * a_j;
+                    }
+                    sum
+                })
+                .collect();
+            a = match layer.activation() {
+                Activation::Softmax => {
+                    // exp(z - m) / sum: m is a constant (softmax does not depend on it).
+                    let m = z
+                        .iter()
+                        .map(|v| v.to_f64())
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    let e: Vec<T> = z.iter().map(|&v| (v - T::from_f64(m)).exp()).collect();
+                    let s = e.iter().fold(T::zero(), |acc, &v| acc + v);
+                    e.into_iter().map(|v| v / s).collect()
+                }
+                activation => z.iter().map(|&v| activation.apply(v)).collect(),
+            };
+        }
+        let y = |k: usize| -> T {
+            if use_labels {
+                let l = labels[b];
+                T::from_f64(if k_out == 1 {
+                    l as f64
+                } else if l == k {
+                    1.0
+                } else {
+                    0.0
+                })
+            } else {
+                T::from_f64(dense[b * k_out + k])
+            }
+        };
+        total += match net.loss_kind() {
+            Loss::Mse => (0..k_out).fold(T::zero(), |acc, k| {
+                let r = a[k] - y(k);
+                acc + T::from_f64(0.5) * r * r
+            }),
+            Loss::BinaryCrossEntropy => (0..k_out).fold(T::zero(), |acc, k| {
+                acc + chain_rule::elementary::softplus(z[k]) - y(k) * z[k]
+            }),
+            Loss::SoftmaxCrossEntropy => {
+                // -sum_k y_k ln softmax(z)_k, with ln softmax written as z_k - lse(z).
+                let m = z
+                    .iter()
+                    .map(|v| v.to_f64())
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let s = z
+                    .iter()
+                    .fold(T::zero(), |acc, &v| acc + (v - T::from_f64(m)).exp());
+                let lse = T::from_f64(m) + s.ln();
+                (0..k_out).fold(T::zero(), |acc, k| acc - y(k) * (z[k] - lse))
+            }
+        };
+    }
+    let mut penalty = T::zero();
+    for layer in net.layers() {
+        for &w in &params[layer.weights_range()] {
+            penalty += w * w;
+        }
+    }
+    total / T::from_f64(batch as f64) + T::from_f64(0.5 * net.l2()) * penalty
+}
+
+/// Reverse mode on the tape against the matrix backward pass. Both are exact up to rounding:
+/// each gradient entry is a sum of at most a few hundred products of O(1) numbers, so the two
+/// orders of summation differ by a few hundred ulps of the largest term at most; 1e-11
+/// absolute (for entries near 0) or relative leaves a wide margin above that (about 1e-13)
+/// and far below any real error.
+const TAPE_TOL: f64 = 1e-11;
+
+proptest! {
+    #[test]
+    fn backward_pass_matches_the_chain_rule_tape(case in case()) {
+        let p = problem(&case);
+        let (loss, grad) = p.gradient();
+        let tape = Tape::new();
+        let vars = tape.vars(p.net.params());
+        let objective =
+            scalar_objective(&p.net, &vars, &p.inputs, &p.labels, &p.dense, p.use_labels);
+        let tape_grad = objective.backward().wrt_all(&vars);
+        prop_assert!(relative_eq!(loss, objective.value(), epsilon = TAPE_TOL, max_relative = TAPE_TOL));
+        for (i, (&g, &t)) in grad.iter().zip(&tape_grad).enumerate() {
+            prop_assert!(
+                relative_eq!(g, t, epsilon = TAPE_TOL, max_relative = TAPE_TOL),
+                "parameter {i}: backward {g}, tape {t}\n{case:?}"
+            );
+        }
+    }
+}
+
+/// Directional check for networks of hundreds to thousands of parameters and batches large
+/// enough (8 to 24) that every product runs through the packed matrix kernels. Same
+/// threshold as the coordinate check; 12 random directions each (a wrong entry of size e
+/// changes a directional derivative by about e / sqrt(n), far above the checker's floor).
+#[test]
+fn backward_pass_matches_directional_differences_on_wide_networks() {
+    let heads = [
+        (Activation::Softmax, Loss::SoftmaxCrossEntropy),
+        (Activation::Sigmoid, Loss::BinaryCrossEntropy),
+        (Activation::Tanh, Loss::Mse),
+        (Activation::Softmax, Loss::Mse),
+    ];
+    let hidden = [
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Relu,
+        Activation::LeakyRelu { slope: 0.05 },
+        Activation::Softplus,
+        Activation::Identity,
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(2024);
+    let checker = GradientChecker::new(GRAD_TOL).unwrap();
+    let mut n_checked = 0;
+    for (case_index, &(output, loss)) in heads.iter().cycle().take(12).enumerate() {
+        let n_inputs = rng.random_range(10..40);
+        let widths = [rng.random_range(16..48), rng.random_range(8..32)];
+        let n_outputs = rng.random_range(2..8);
+        let batch = rng.random_range(8..25);
+        let mut builder = Mlp::<f64>::builder(n_inputs)
+            .seed(case_index as u64)
+            .l2(0.01);
+        for (l, &w) in widths.iter().enumerate() {
+            builder = builder.hidden(w, hidden[(case_index + l) % hidden.len()]);
+        }
+        let net = builder
+            .output(n_outputs, output)
+            .loss(loss)
+            .build()
+            .unwrap();
+        let case = Case {
+            n_inputs,
+            hidden: vec![],
+            n_outputs,
+            head: Head::SoftmaxLabels,
+            batch,
+            l2: 0.01,
+            seed: case_index as u64,
+        };
+        let mut p = problem(&case);
+        p.net = net;
+        p.use_labels = loss == Loss::SoftmaxCrossEntropy;
+        if p.near_kink(1e-4) {
+            continue;
+        }
+        let (_, grad) = p.gradient();
+        let report = checker
+            .check_directions(
+                |x| p.objective(x),
+                p.net.params(),
+                &grad,
+                12,
+                case_index as u64,
+            )
+            .unwrap();
+        assert!(
+            report.passed(),
+            "case {case_index} ({} parameters)\n{report}",
+            p.net.n_params()
+        );
+        n_checked += 1;
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} cases were away from ReLU kinks"
+    );
 }
