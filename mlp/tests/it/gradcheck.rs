@@ -411,7 +411,7 @@ fn backward_pass_matches_directional_differences_on_wide_networks() {
         n_checked += 1;
     }
     assert!(
-        checked >= 10,
-        "only {checked} cases were away from ReLU kinks"
+        n_checked >= 10,
+        "only {n_checked} cases were away from ReLU kinks"
     );
 }
