@@ -2,7 +2,9 @@
 
 mod allocation;
 mod data;
+mod errors;
 mod gradcheck;
 mod kernels;
 mod results;
+mod save;
 mod train;

@@ -1,0 +1,306 @@
+//! Bad specs and bad data get typed errors that name what was wrong.
+
+use mlp::{Activation, Error, Loss, Mlp, MlpBuilder, Targets};
+
+fn build(builder: &MlpBuilder) -> Result<Mlp<f64>, Error> {
+    builder.build::<f64>()
+}
+
+#[test]
+fn inconsistent_specs_are_rejected_by_the_builder() {
+    let ok = Mlp::<f64>::builder(2).hidden(3, Activation::Relu);
+    assert_eq!(
+        build(&Mlp::<f64>::builder(0).output(1, Activation::Sigmoid)),
+        Err(Error::NoInputs)
+    );
+    assert_eq!(build(&ok.clone()), Err(Error::NoOutputLayer));
+    assert_eq!(
+        build(
+            &ok.clone()
+                .hidden(0, Activation::Tanh)
+                .output(1, Activation::Identity)
+        ),
+        Err(Error::ZeroWidth { layer: 1 })
+    );
+    assert_eq!(
+        build(
+            &ok.clone()
+                .output(1, Activation::Identity)
+                .hidden(2, Activation::Tanh)
+        ),
+        Err(Error::LayerAfterOutput)
+    );
+    assert_eq!(
+        build(
+            &ok.clone()
+                .hidden(4, Activation::Softmax)
+                .output(2, Activation::Softmax)
+        ),
+        Err(Error::SoftmaxHidden { layer: 1 })
+    );
+    assert_eq!(
+        build(&ok.clone().output(1, Activation::Softmax)),
+        Err(Error::SoftmaxSingleOutput)
+    );
+    assert_eq!(
+        build(
+            &ok.clone()
+                .output(3, Activation::Tanh)
+                .loss(Loss::SoftmaxCrossEntropy)
+        ),
+        Err(Error::LossNeedsActivation {
+            loss: "softmax_cross_entropy",
+            expected: "softmax",
+            found: "tanh"
+        })
+    );
+    assert_eq!(
+        build(
+            &ok.clone()
+                .output(1, Activation::Identity)
+                .loss(Loss::BinaryCrossEntropy)
+        ),
+        Err(Error::LossNeedsActivation {
+            loss: "binary_cross_entropy",
+            expected: "sigmoid",
+            found: "identity"
+        })
+    );
+    assert!(matches!(
+        build(&ok.clone().output(1, Activation::Sigmoid).l2(-0.1)),
+        Err(Error::InvalidHyperparameter { name: "l2", .. })
+    ));
+    assert!(matches!(
+        build(&ok.clone().output(1, Activation::Sigmoid).l2(f64::NAN)),
+        Err(Error::InvalidHyperparameter { name: "l2", .. })
+    ));
+    assert!(matches!(
+        build(
+            &Mlp::<f64>::builder(2)
+                .hidden(
+                    3,
+                    Activation::LeakyRelu {
+                        slope: f64::INFINITY
+                    }
+                )
+                .output(1, Activation::Sigmoid)
+        ),
+        Err(Error::InvalidHyperparameter {
+            name: "leaky_relu slope",
+            ..
+        })
+    ));
+    // The default losses follow the output activation.
+    let softmax = build(&ok.clone().output(3, Activation::Softmax)).unwrap();
+    assert_eq!(softmax.loss_kind(), Loss::SoftmaxCrossEntropy);
+    let sigmoid = build(&ok.clone().output(1, Activation::Sigmoid)).unwrap();
+    assert_eq!(sigmoid.loss_kind(), Loss::BinaryCrossEntropy);
+    let linear = build(&ok.output(2, Activation::Identity)).unwrap();
+    assert_eq!(linear.loss_kind(), Loss::Mse);
+}
+
+/// A 3-input, 2-class softmax network and a workspace for 4 samples.
+fn classifier() -> (Mlp<f64>, mlp::Workspace<f64>) {
+    let net = Mlp::<f64>::builder(3)
+        .hidden(4, Activation::Tanh)
+        .output(2, Activation::Softmax)
+        .build()
+        .unwrap();
+    let ws = net.workspace(4).unwrap();
+    (net, ws)
+}
+
+#[test]
+fn bad_batches_are_rejected_with_what_was_wrong() {
+    let (net, mut ws) = classifier();
+    let mut grad = vec![0.0; net.n_params()];
+    let x = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    let labels = [0, 1];
+    let mut run = |inputs: &[f64], targets: Targets<'_, f64>, grad: &mut [f64]| {
+        net.loss_and_gradient(&mut ws, inputs, targets, grad)
+    };
+    assert_eq!(
+        run(&x[..5], Targets::Labels(&labels), &mut grad),
+        Err(Error::InputLength {
+            len: 5,
+            n_inputs: 3
+        })
+    );
+    assert_eq!(
+        run(&[], Targets::Labels(&[]), &mut grad),
+        Err(Error::EmptyBatch)
+    );
+    assert_eq!(
+        run(&[0.0; 15], Targets::Labels(&[0; 5]), &mut grad),
+        Err(Error::BatchTooLarge {
+            batch: 5,
+            capacity: 4
+        })
+    );
+    let mut nan = x;
+    nan[4] = f64::NAN;
+    match run(&nan, Targets::Labels(&labels), &mut grad) {
+        Err(Error::NonFiniteInput {
+            sample: 1,
+            feature: 1,
+            value,
+        }) => assert!(value.is_nan()),
+        other => panic!("expected a non-finite input at sample 1, feature 1, got {other:?}"),
+    }
+    let mut inf = x;
+    inf[2] = f64::NEG_INFINITY;
+    assert_eq!(
+        run(&inf, Targets::Labels(&labels), &mut grad),
+        Err(Error::NonFiniteInput {
+            sample: 0,
+            feature: 2,
+            value: f64::NEG_INFINITY
+        })
+    );
+    assert_eq!(
+        run(&x, Targets::Labels(&[0, 2]), &mut grad),
+        Err(Error::LabelOutOfRange {
+            sample: 1,
+            label: 2,
+            n_classes: 2
+        })
+    );
+    assert_eq!(
+        run(&x, Targets::Labels(&[0]), &mut grad),
+        Err(Error::TargetLength {
+            expected: 2,
+            found: 1
+        })
+    );
+    assert_eq!(
+        run(&x, Targets::Dense(&[1.0, 0.0, 0.0]), &mut grad),
+        Err(Error::TargetLength {
+            expected: 4,
+            found: 3
+        })
+    );
+    assert_eq!(
+        run(&x, Targets::Dense(&[1.0, 0.0, 0.0, 1.5]), &mut grad),
+        Err(Error::InvalidTarget {
+            sample: 1,
+            output: 1,
+            value: 1.5,
+            allowed: "in [0, 1]"
+        })
+    );
+    assert_eq!(
+        run(&x, Targets::Labels(&labels), &mut grad[1..]),
+        Err(Error::ParameterLength {
+            expected: grad.len(),
+            found: grad.len() - 1
+        })
+    );
+    assert!(run(&x, Targets::Labels(&labels), &mut grad).is_ok());
+}
+
+#[test]
+fn a_workspace_of_another_network_is_rejected() {
+    let (net, _) = classifier();
+    let other = Mlp::<f64>::builder(3)
+        .hidden(5, Activation::Tanh)
+        .output(2, Activation::Softmax)
+        .build()
+        .unwrap();
+    let mut ws = other.workspace(4).unwrap();
+    assert_eq!(
+        net.forward(&mut ws, &[0.0; 3]).err(),
+        Some(Error::WorkspaceMismatch)
+    );
+    assert_eq!(net.workspace(0).err(), Some(Error::EmptyBatch));
+}
+
+#[test]
+fn mse_targets_may_be_any_finite_number_but_not_nan() {
+    let net = Mlp::<f64>::builder(1)
+        .output(1, Activation::Identity)
+        .build()
+        .unwrap();
+    let mut ws = net.workspace(2).unwrap();
+    assert!(
+        net.loss(&mut ws, &[1.0, 2.0], Targets::Dense(&[-7.0, 30.0]))
+            .is_ok()
+    );
+    assert_eq!(
+        net.loss(&mut ws, &[1.0, 2.0], Targets::Dense(&[0.0, f64::NAN]))
+            .err()
+            .map(|e| e.to_string()),
+        Some("target of sample 1, output 0 is NaN, must be finite".to_string())
+    );
+}
+
+/// A step that produces non-finite numbers names the layer and changes nothing.
+#[test]
+fn a_diverging_step_is_stopped_with_the_layer_named() {
+    let mut net = Mlp::<f64>::builder(2)
+        .hidden(3, Activation::Identity)
+        .output(1, Activation::Identity)
+        .loss(Loss::Mse)
+        .build()
+        .unwrap();
+    let mut ws = net.workspace(1).unwrap();
+    let mut sgd = optim::Sgd::<f64>::new(optim::SgdConfig::default()).unwrap();
+    // A huge weight in layer 1 overflows its pre-activations to infinity.
+    let first_weight = net.layers()[1].weights_range().start;
+    net.params_mut()[first_weight] = f64::MAX;
+    net.params_mut()[first_weight + 1] = f64::MAX;
+    let before = net.params().to_vec();
+    let result = net.train_step(&mut ws, &[1e10, 1e10], Targets::Dense(&[0.0]), &mut sgd);
+    assert_eq!(
+        result,
+        Err(Error::NonFinite {
+            quantity: mlp::Quantity::Activation,
+            layer: Some(1)
+        })
+    );
+    assert_eq!(net.params(), &before[..], "nothing is updated");
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "non-finite activation in layer 1"
+    );
+}
+
+#[test]
+fn messages_are_lowercase_without_a_full_stop() {
+    let errors = [
+        Error::NoInputs,
+        Error::ZeroWidth { layer: 2 },
+        Error::SoftmaxHidden { layer: 0 },
+        Error::BatchTooLarge {
+            batch: 5,
+            capacity: 4,
+        },
+        Error::NonFiniteInput {
+            sample: 3,
+            feature: 7,
+            value: f64::NAN,
+        },
+        Error::LabelOutOfRange {
+            sample: 0,
+            label: 9,
+            n_classes: 3,
+        },
+        Error::UnknownVersion {
+            found: 9,
+            supported: 1,
+        },
+    ];
+    for e in errors {
+        let message = e.to_string();
+        assert!(message.starts_with(|c: char| c.is_lowercase()), "{message}");
+        assert!(!message.ends_with('.'), "{message}");
+    }
+    assert_eq!(
+        Error::NonFiniteInput {
+            sample: 3,
+            feature: 7,
+            value: f64::NAN
+        }
+        .to_string(),
+        "input of sample 3, feature 7 is NaN (not finite)"
+    );
+}

@@ -1,0 +1,162 @@
+//! Saving and loading: bit-identical outputs, typed errors for damaged files, atomic saves.
+
+use std::path::PathBuf;
+
+use mlp::{Activation, Error, Loss, Mlp, Quantity};
+
+fn network<T: mlp::Scalar>() -> Mlp<T> {
+    Mlp::<T>::builder(5)
+        .hidden(7, Activation::Tanh)
+        .hidden(6, Activation::LeakyRelu { slope: 0.03 })
+        .output(3, Activation::Softmax)
+        .loss(Loss::SoftmaxCrossEntropy)
+        .l2(1e-4)
+        .seed(11)
+        .build()
+        .unwrap()
+}
+
+fn inputs<T: mlp::Scalar>() -> Vec<T> {
+    (0..5 * 9)
+        .map(|i| T::cast((f64::from(i) * 0.37).sin()))
+        .collect()
+}
+
+/// A fresh directory under the target directory's temp area, removed at the end of the test.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("mlp-save-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_loaded_network_gives_bit_identical_outputs() {
+    fn check<T: mlp::Scalar>() {
+        let net = network::<T>();
+        let back = Mlp::<T>::from_json(&net.to_json().unwrap()).unwrap();
+        assert_eq!(back, net);
+        let (before, after) = (
+            net.predict(&inputs()).unwrap(),
+            back.predict(&inputs()).unwrap(),
+        );
+        for (a, b) in before.iter().zip(after.iter()) {
+            assert_eq!(a.widen().to_bits(), b.widen().to_bits());
+        }
+        let mut buffer = Vec::new();
+        net.write_json(&mut buffer).unwrap();
+        assert_eq!(Mlp::<T>::read_json(&buffer[..]).unwrap(), net);
+    }
+    check::<f32>();
+    check::<f64>();
+}
+
+#[test]
+fn save_writes_atomically_and_load_reads_it_back() {
+    let dir = TempDir::new("atomic");
+    let path = dir.0.join("net.json");
+    let net = network::<f64>();
+    net.save(&path).unwrap();
+    assert_eq!(Mlp::<f64>::load(&path).unwrap(), net);
+    // Overwriting leaves exactly the one file, no temporary beside it.
+    network::<f64>().save(&path).unwrap();
+    let names: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("net.json")]);
+    // A save into a missing directory fails with the path named and writes nothing.
+    let missing = dir.0.join("no-such-dir").join("net.json");
+    match net.save(&missing) {
+        Err(Error::Io { path, .. }) => assert!(path.contains("no-such-dir"), "{path}"),
+        other => panic!("expected an io error, got {other:?}"),
+    }
+    assert!(matches!(Mlp::<f64>::load(&missing), Err(Error::Io { .. })));
+    // A network with a NaN parameter is refused before anything is written.
+    let mut broken = net.clone();
+    let index = broken.layers()[2].biases_range().start;
+    broken.params_mut()[index] = f64::NAN;
+    assert_eq!(
+        broken.save(&path),
+        Err(Error::NonFinite {
+            quantity: Quantity::Parameter,
+            layer: Some(2)
+        })
+    );
+    assert_eq!(
+        Mlp::<f64>::load(&path).unwrap(),
+        net,
+        "the old file is intact"
+    );
+}
+
+#[test]
+fn damaged_files_are_typed_errors() {
+    let json = network::<f64>().to_json().unwrap();
+    // Truncated: cut in the middle of the parameters.
+    let truncated = &json[..json.len() / 2];
+    assert!(matches!(
+        Mlp::<f64>::from_json(truncated),
+        Err(Error::Format { .. })
+    ));
+    assert!(matches!(
+        Mlp::<f64>::from_json("not json"),
+        Err(Error::Format { .. })
+    ));
+    // Another version.
+    let future = json.replace("\"version\":1", "\"version\":7");
+    assert_eq!(
+        Mlp::<f64>::from_json(&future),
+        Err(Error::UnknownVersion {
+            found: 7,
+            supported: 1
+        })
+    );
+    // Another element type.
+    assert_eq!(
+        Mlp::<f32>::from_json(&json),
+        Err(Error::ScalarMismatch {
+            saved: "f64".to_string(),
+            requested: "f32"
+        })
+    );
+    // Wrong shapes: the first hidden layer made one unit wider than its parameters: that unit
+    // needs 5 weights and a bias, and the next layer 6 more weights (one per output).
+    let wider = json.replace("{\"n_outputs\":7,", "{\"n_outputs\":8,");
+    assert!(matches!(
+        Mlp::<f64>::from_json(&wider),
+        Err(Error::ParameterLength { found, expected }) if expected == found + 5 + 1 + 6
+    ));
+    // An inconsistent architecture is the builder's error.
+    let hidden_softmax = json.replace("\"activation\":\"Tanh\"", "\"activation\":\"Softmax\"");
+    assert_eq!(
+        Mlp::<f64>::from_json(&hidden_softmax),
+        Err(Error::SoftmaxHidden { layer: 0 })
+    );
+    // Non-finite numbers: JSON writers store NaN as null; 1e999 does not parse as f64.
+    let start = json.find("\"params\":[").unwrap() + "\"params\":[".len();
+    let end = start + json[start..].find(',').unwrap();
+    let with_null = format!("{}null{}", &json[..start], &json[end..]);
+    assert_eq!(
+        Mlp::<f64>::from_json(&with_null),
+        Err(Error::NonFinite {
+            quantity: Quantity::Parameter,
+            layer: Some(0)
+        })
+    );
+    let with_overflow = format!("{}1e999{}", &json[..start], &json[end..]);
+    assert!(matches!(
+        Mlp::<f64>::from_json(&with_overflow),
+        Err(Error::Format { .. })
+    ));
+}
