@@ -97,6 +97,30 @@ fn w1_separates_setosa_from_versicolor() -> Result<(), Error> {
     Ok(())
 }
 
+/// W1's hot loop allocates nothing: 10 000 online steps, zero heap allocations (counted per
+/// thread by `allocation-counter`). The control shows the counter sees the teaching path's
+/// vectors: `Neuron::gradient` allocates its gradient every step.
+#[test]
+fn w1_training_allocates_nothing() -> Result<(), Error> {
+    let (inputs, targets) = w1_data();
+    let mut neuron = FixedNeuron::<4>::zeros();
+    let counted = allocation_counter::measure(|| {
+        neuron
+            .train_sgd(&inputs, &targets, 0.1, 100, Loss::HalfSquaredError)
+            .expect("w1 trains");
+    });
+    assert_eq!(counted.count_total, 0);
+
+    let slow = Neuron::zeros(4)?;
+    let control = allocation_counter::measure(|| {
+        for (x, &y) in inputs.iter().zip(&targets).take(10) {
+            slow.gradient(x, &[y], Loss::HalfSquaredError).expect("valid");
+        }
+    });
+    assert_eq!(control.count_total, 10);
+    Ok(())
+}
+
 #[test]
 fn fixed_neuron_refuses_bad_input_and_keeps_finite_parameters() {
     let mut neuron = FixedNeuron::<2>::zeros();
