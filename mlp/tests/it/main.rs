@@ -1,5 +1,6 @@
 //! Integration tests of `mlp`: one binary, one module per concern.
 
+mod agreement;
 mod allocation;
 mod data;
 mod errors;

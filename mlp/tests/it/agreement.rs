@@ -1,0 +1,227 @@
+//! `mlp` against the other implementations of the workspace: the `perceptron` crate's
+//! neuron, and itself in the other float type; plus a hand-computed network and the
+//! initialisation's statistics.
+
+use approx::assert_relative_eq;
+use mlp::{Activation, Init, Loss, Mlp, Targets};
+use perceptron::Neuron;
+
+/// One sigmoid layer with 4 inputs and half squared error is the perceptron of chapter 3:
+/// the same parameters (`[w_0..w_3, b]`, the same flat layout) must give the same loss and
+/// gradient on Iris setosa versus versicolor (100 samples, raw centimetres), for both losses
+/// the two crates share.
+///
+/// The two compute the same sums of 100 per-sample terms in different orders (the perceptron
+/// sample by sample, then divides by m; `mlp` scales each delta by 1/B, then one matrix
+/// product) and the sigmoid's derivative by two exact formulas (`y_hat (1 - y_hat)` and
+/// `e / (1 + e)^2`), each rounded within a couple of ulps. A sum of m = 100 terms reordered
+/// differs by at most about m ulps of the largest partial sum, so 1e-13 relative (about 450
+/// ulps), with the same absolute floor for entries near 0, bounds the difference; a missing
+/// factor or a transposition is off by orders of magnitude more.
+#[test]
+fn one_sigmoid_layer_gives_the_perceptrons_gradients() {
+    const PERCEPTRON_TOL: f64 = 1e-13;
+    let data = perceptron::data::iris().only_classes(&[0, 1]).unwrap();
+    let targets: Vec<f64> = data.labels().iter().map(|&l| l as f64).collect();
+    for (mlp_loss, perceptron_loss) in [
+        (Loss::Mse, perceptron::Loss::HalfSquaredError),
+        (Loss::BinaryCrossEntropy, perceptron::Loss::CrossEntropy),
+    ] {
+        for seed in 0..5 {
+            let mut net: Mlp<f64> = Mlp::<f64>::builder(4)
+                .output(1, Activation::Sigmoid)
+                .loss(mlp_loss)
+                .seed(seed)
+                .build()
+                .unwrap();
+            // A non-zero bias so that its gradient is exercised at a generic point.
+            let bias = net.layers()[0].biases_range().start;
+            net.params_mut()[bias] = 0.3 - 0.1 * seed as f64;
+            let neuron = Neuron::from_params(net.params().to_vec()).unwrap();
+            let expected = neuron
+                .gradient(data.features(), &targets, perceptron_loss)
+                .unwrap();
+            let mut ws = net.workspace(data.n_samples()).unwrap();
+            let mut grad = vec![0.0; net.n_params()];
+            let loss = net
+                .loss_and_gradient(
+                    &mut ws,
+                    data.features(),
+                    Targets::Dense(&targets),
+                    &mut grad,
+                )
+                .unwrap();
+            assert_relative_eq!(
+                loss,
+                expected.loss(),
+                epsilon = PERCEPTRON_TOL,
+                max_relative = PERCEPTRON_TOL
+            );
+            for (g, e) in grad.iter().zip(expected.as_slice()) {
+                assert_relative_eq!(
+                    *g,
+                    *e,
+                    epsilon = PERCEPTRON_TOL,
+                    max_relative = PERCEPTRON_TOL
+                );
+            }
+        }
+    }
+}
+
+/// The same network in f32 and f64 (the f32 weights are the f64 ones rounded, same seed):
+/// loss and gradient agree to f32 precision.
+///
+/// Each f32 value carries a relative rounding error of about `f32::EPSILON` = 1.2e-7 per
+/// operation; a gradient entry is a sum over a batch of 32 of products through 2 layers of
+/// fan-in 64 and 32 and tanh's 4-ulp approximation, so its error is bounded by a few hundred
+/// ulps of the largest magnitude in the gradient (the terms cancel, so the scale is the
+/// gradient's largest entry, not each entry's own). 1e-4 of the largest entry is about 800
+/// f32 ulps, a bound that errors in a real backward pass (wrong by factors) cannot meet.
+#[test]
+fn f32_and_f64_networks_agree_to_f32_precision() {
+    const F32_TOL: f64 = 1e-4;
+    for (hidden, output, loss) in [
+        (
+            Activation::Tanh,
+            Activation::Softmax,
+            Loss::SoftmaxCrossEntropy,
+        ),
+        (
+            Activation::Sigmoid,
+            Activation::Sigmoid,
+            Loss::BinaryCrossEntropy,
+        ),
+        (Activation::Relu, Activation::Identity, Loss::Mse),
+    ] {
+        let builder = Mlp::<f64>::builder(64)
+            .hidden(32, hidden)
+            .hidden(16, hidden)
+            .output(10, output)
+            .loss(loss)
+            .seed(5);
+        let net64: Mlp<f64> = builder.build().unwrap();
+        let net32: Mlp<f32> = builder.build().unwrap();
+        for (p32, p64) in net32.params().iter().zip(net64.params()) {
+            assert_eq!(
+                p32.to_bits(),
+                <f32 as mlp::Scalar>::cast(*p64).to_bits(),
+                "f32 init is the f64 one rounded"
+            );
+        }
+        let x64: Vec<f64> = (0..64 * 32).map(|i| (f64::from(i) * 0.61).sin()).collect();
+        let x32: Vec<f32> = x64.iter().map(|&x| <f32 as mlp::Scalar>::cast(x)).collect();
+        let labels: Vec<usize> = (0..32).map(|i| (i * 7) % 10).collect();
+        let y64: Vec<f64> = (0..10 * 32).map(|i| f64::from(i % 10 == 3)).collect();
+        let y32: Vec<f32> = y64.iter().map(|&y| <f32 as mlp::Scalar>::cast(y)).collect();
+        let (t64, t32) = if loss == Loss::SoftmaxCrossEntropy {
+            (Targets::Labels(&labels), Targets::Labels(&labels))
+        } else {
+            (Targets::Dense(&y64[..]), Targets::Dense(&y32[..]))
+        };
+        let mut g64 = vec![0.0; net64.n_params()];
+        let mut g32 = vec![0.0_f32; net32.n_params()];
+        let l64 = net64
+            .loss_and_gradient(&mut net64.workspace(32).unwrap(), &x64, t64, &mut g64)
+            .unwrap();
+        let l32 = net32
+            .loss_and_gradient(&mut net32.workspace(32).unwrap(), &x32, t32, &mut g32)
+            .unwrap();
+        assert_relative_eq!(f64::from(l32), l64, max_relative = F32_TOL);
+        let scale = g64.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+        for (i, (&a, &b)) in g32.iter().zip(&g64).enumerate() {
+            assert!(
+                (f64::from(a) - b).abs() <= F32_TOL * scale,
+                "{loss:?}: parameter {i}: f32 {a}, f64 {b}, scale {scale}"
+            );
+        }
+    }
+}
+
+/// A 1-1-1 network by hand: tanh hidden unit, identity output, half squared error, one
+/// sample x = 1, target y = 0, with w1 = 0.5, b1 = 0, w2 = 2, b2 = 1.
+///
+/// Forward: z1 = 0.5, a1 = tanh(0.5) = 0.46211715726000974, z2 = a2 = 2 a1 + 1
+/// = 1.9242343145200195, L = a2^2 / 2 = 1.8513389...
+/// Backward: delta2 = a2 - y = a2; dL/dw2 = delta2 a1 = 0.8892..., dL/db2 = delta2;
+/// delta1 = w2 delta2 (1 - a1^2) = 2 a2 (1 - a1^2); dL/dw1 = delta1 x, dL/db1 = delta1.
+/// The numbers are evaluated from these formulas with `f64::tanh` (an oracle independent of
+/// the network code).
+#[test]
+fn a_one_unit_network_by_hand() {
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
+        .hidden(1, Activation::Tanh)
+        .output(1, Activation::Identity)
+        .loss(Loss::Mse)
+        .build()
+        .unwrap();
+    net.set_params(&[0.5, 0.0, 2.0, 1.0]).unwrap();
+    let a1 = 0.5_f64.tanh();
+    let a2 = 2.0 * a1 + 1.0;
+    let delta1 = 2.0 * a2 * (1.0 - a1 * a1);
+    let mut ws = net.workspace(1).unwrap();
+    let mut grad = [0.0; 4];
+    let loss = net
+        .loss_and_gradient(&mut ws, &[1.0], Targets::Dense(&[0.0]), &mut grad)
+        .unwrap();
+    assert_relative_eq!(a1, 0.462_117_157_260_009_74, max_relative = 1e-15);
+    assert_relative_eq!(loss, 0.5 * a2 * a2, max_relative = 1e-15);
+    assert_relative_eq!(
+        &grad[..],
+        &[delta1, delta1, a2 * a1, a2][..],
+        max_relative = 1e-15
+    );
+    assert_relative_eq!(ws.activations(0)[(0, 0)], a1, max_relative = 1e-15);
+    assert_relative_eq!(ws.deltas(0)[(0, 0)], delta1, max_relative = 1e-15);
+}
+
+/// Every initialisation draws weights with the variance its formula states and zero biases;
+/// the same seed gives the same network, bit for bit.
+///
+/// With n = 256 * 300 = 76 800 draws, the sample variance of a distribution with finite
+/// fourth moment has a relative standard error of about sqrt(2 / n) = 0.5 % (normal) or
+/// less (uniform); 3 % is six standard errors.
+#[test]
+fn initialisations_have_their_stated_variance() {
+    for init in [
+        Init::GlorotUniform,
+        Init::GlorotNormal,
+        Init::HeUniform,
+        Init::HeNormal,
+        Init::LeCunUniform,
+        Init::LeCunNormal,
+    ] {
+        let builder = Mlp::<f64>::builder(256)
+            .output(300, Activation::Identity)
+            .init(init)
+            .seed(9);
+        let net: Mlp<f64> = builder.build().unwrap();
+        assert_eq!(
+            net,
+            builder.build::<f64>().unwrap(),
+            "{init:?}: same seed, same network"
+        );
+        let w = &net.params()[net.layers()[0].weights_range()];
+        let mean = w.iter().sum::<f64>() / w.len() as f64;
+        let variance = w.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / w.len() as f64;
+        let expected = init.std_dev(256, 300).powi(2);
+        assert_relative_eq!(variance, expected, max_relative = 0.03);
+        assert!(
+            net.params()[net.layers()[0].biases_range()]
+                .iter()
+                .all(|&b| b == 0.0)
+        );
+    }
+    // A different seed gives different weights.
+    let a: Mlp<f64> = Mlp::<f64>::builder(3)
+        .output(2, Activation::Identity)
+        .seed(1)
+        .build()
+        .unwrap();
+    let b: Mlp<f64> = Mlp::<f64>::builder(3)
+        .output(2, Activation::Identity)
+        .seed(2)
+        .build()
+        .unwrap();
+    assert_ne!(a, b);
+}
