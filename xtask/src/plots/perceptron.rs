@@ -163,7 +163,7 @@ pub fn accuracy_curves(canvas: &Canvas) -> Result<()> {
 const SNAPSHOTS: [usize; 5] = [0, 1, 3, 10, 100];
 
 /// Draws the flowers of versicolor and virginica by petal length and width (cm), and the
-/// boundary of a neuron trained on those two features after each epoch in [`SNAPSHOTS`], from
+/// boundary of a neuron trained on those two features after epochs 0, 1, 3, 10 and 100, from
 /// light to dark.
 ///
 /// The neuron sees standardised features $x'_i = (x_i - \mu_i)/s_i$ and starts from a badly
