@@ -114,7 +114,8 @@ fn w1_training_allocates_nothing() -> Result<(), Error> {
     let slow = Neuron::zeros(4)?;
     let control = allocation_counter::measure(|| {
         for (x, &y) in inputs.iter().zip(&targets).take(10) {
-            slow.gradient(x, &[y], Loss::HalfSquaredError).expect("valid");
+            slow.gradient(x, &[y], Loss::HalfSquaredError)
+                .expect("valid");
         }
     });
     assert_eq!(control.count_total, 10);
