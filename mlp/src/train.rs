@@ -328,7 +328,7 @@ impl From<perceptron::Error> for Error {
 /// $\lceil n / B \rceil$ (the last batch may be smaller). For schedules, which count steps.
 ///
 /// ```
-/// assert_eq!(mlp::train::steps_per_epoch(1257, 32), 40);
+/// assert_eq!(mlp::train::steps_per_epoch(1258, 32), 40); // 39 batches of 32 and one of 10
 /// ```
 pub fn steps_per_epoch(n_samples: usize, batch_size: usize) -> usize {
     n_samples.div_ceil(batch_size.max(1))

@@ -109,7 +109,8 @@ pub struct Outcome {
     pub seed: u64,
     /// The trained network.
     pub net: Mlp<f64>,
-    /// The training history.
+    /// The training history; its `validation` entries are the held-out (test) data, which
+    /// never influences training.
     pub history: History,
     /// Loss and accuracy on the training data after training.
     pub train: Evaluation,
@@ -214,12 +215,7 @@ pub fn spirals_mlp(seed: u64) -> Result<Outcome, Error> {
 /// Never for these settings.
 pub fn digits(seed: u64) -> Result<Outcome, Error> {
     let (train, test) = split(&crate::data::digits(), seed)?;
-    let net = Mlp::<f64>::builder(64)
-        .hidden(128, Activation::Relu)
-        .output(10, Activation::Softmax)
-        .l2(1e-3)
-        .seed(seed)
-        .build()?;
+    let net = digits_network(seed)?;
     let adam = Adam::new(AdamConfig {
         learning_rate: 1e-3,
         ..AdamConfig::default()
@@ -231,6 +227,29 @@ pub fn digits(seed: u64) -> Result<Outcome, Error> {
         ..TrainConfig::default()
     };
     fit(net, adam, config, train, Some(test), seed)
+}
+
+/// The untrained network of [`digits`]: 64-128-10, ReLU hidden layer (He normal), softmax
+/// output, L2 penalty $10^{-3}$, weights drawn from `seed`.
+///
+/// # Errors
+/// Never.
+pub fn digits_network(seed: u64) -> Result<Mlp<f64>, Error> {
+    Ok(Mlp::<f64>::builder(64)
+        .hidden(128, Activation::Relu)
+        .output(10, Activation::Softmax)
+        .l2(1e-3)
+        .seed(seed)
+        .build()?)
+}
+
+/// The digits split of [`digits`]: 70/30, stratified, seeded, standardised with the training
+/// side's statistics.
+///
+/// # Errors
+/// Never.
+pub fn digits_split(seed: u64) -> Result<(Dataset, Dataset), Error> {
+    split(&crate::data::digits(), seed)
 }
 
 /// Iris with its 3 classes, split 70/30 (stratified, seeded) and standardised, with a 4-16-3
@@ -319,7 +338,13 @@ fn fit<O: optim::Optimizer<f64>>(
     test_data: Option<Dataset>,
     seed: u64,
 ) -> Result<Outcome, Error> {
-    let history = Trainer::new(config, optimizer)?.fit(&mut net, &train_data)?;
+    // The held-out data is evaluated after every epoch for the history's curves; without
+    // early stopping it never influences training.
+    let history = Trainer::new(config, optimizer)?.fit_with_validation(
+        &mut net,
+        &train_data,
+        test_data.as_ref(),
+    )?;
     let train = history.last().train;
     let test = test_data
         .as_ref()
