@@ -55,4 +55,27 @@ pub(crate) fn gemm<T: Scalar>(
         Accum::Replace
     };
     matmul(out, accum, a, b, c::<T>(1.0), Par::Seq);
+    pulp::Arch::new().dispatch(ClearUpperState);
+}
+
+/// Leaves the CPU's vector registers in the clean state that plain SSE code expects.
+///
+/// `faer`'s AVX-512 kernels (hand-written assembly in `private-gemm-x86`) return without a
+/// `vzeroupper`, and until one runs, every SSE instruction that follows (our element-wise
+/// loops, the optimizer, `libm`'s `expf`) pays a merge penalty: on this machine the W2 step
+/// ran 10 times slower. A function compiled for AVX2 that touches a 256-bit register ends
+/// with a `vzeroupper` (the compiler inserts it before returning to non-AVX code); `pulp`
+/// dispatches to one without `unsafe`.
+struct ClearUpperState;
+
+impl pulp::WithSimd for ClearUpperState {
+    type Output = ();
+
+    // Must be inlined into `pulp`'s AVX2 function: called out of line, the register would be
+    // touched in plain code and no `vzeroupper` emitted.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        std::hint::black_box(simd.splat_f32s(0.0));
+    }
 }
