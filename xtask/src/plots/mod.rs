@@ -49,6 +49,7 @@
 //! different on every machine, while the PNG is rasterised here from the shipped DejaVu Sans
 //! and is byte-for-byte reproducible.
 
+pub mod backprop_matrix;
 pub mod canvas;
 pub mod chain_rule;
 pub mod charts;
@@ -59,6 +60,7 @@ pub mod optim;
 pub mod perceptron;
 pub mod style;
 pub mod text;
+pub mod training;
 
 use std::fmt;
 use std::path::Path;
@@ -92,6 +94,21 @@ pub const FIGURES: &[Figure] = &[
     perceptron::BOUNDARY,
     perceptron::SIGMOID,
     perceptron::SATURATION,
+    backprop_matrix::XOR_LINEAR,
+    backprop_matrix::XOR_MLP,
+    backprop_matrix::MOONS_LINEAR,
+    backprop_matrix::MOONS_MLP,
+    backprop_matrix::SPIRALS_LINEAR,
+    backprop_matrix::SPIRALS_MLP,
+    backprop_matrix::GRADCHECK,
+    training::DIGITS_LOSS,
+    training::DIGITS_ACCURACY,
+    training::DIGITS_CONFUSION,
+    training::DIGITS_WEIGHTS,
+    training::VANISHING_SIGMOID,
+    training::VANISHING_RELU,
+    training::LANDSCAPE_LINE,
+    training::LANDSCAPE_SLICE,
     optim::QUADRATIC_PATHS,
     optim::QUADRATIC_LOSS,
     optim::ROSENBROCK_PATHS,
