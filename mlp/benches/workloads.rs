@@ -15,7 +15,9 @@
 //! - W5: `forward` and `loss_and_gradient` (forward + backward) at the W2 and W4 shapes; the
 //!   backward/forward ratio is `(fwd_bwd - forward) / forward` of the medians.
 //!
-//! Everything runs on one thread.
+//! Everything runs on one thread; with `--features threads`, W4 also runs on two:
+//!
+//!     cargo bench -p mlp --features threads --bench workloads -- W4
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
@@ -166,6 +168,20 @@ fn bench_w4<T: Scalar>(c: &mut Criterion) {
             )
         });
     });
+    // With the `threads` feature: the same step on two threads.
+    #[cfg(feature = "threads")]
+    {
+        ws.set_threads(2).expect("threads feature on");
+        group.bench_function(format!("step_{}_2threads", T::NAME), |b| {
+            b.iter(|| {
+                black_box(
+                    net.train_step(&mut ws, &inputs, Targets::Labels(&labels), &mut optimizer)
+                        .expect("finite"),
+                )
+            });
+        });
+        ws.set_threads(1).expect("one thread is always allowed");
+    }
     // The backend's own rate: C = A B at 1024 x 1024, into a preallocated C.
     let n = 1024;
     let a = DMatrix::<T>::from_fn(n, n, |i, j| T::cast(((i * 7 + j * 3) % 11) as f64 / 11.0));

@@ -340,6 +340,7 @@ impl<T: Scalar> Mlp<T> {
                 w,
                 col_major(a_prev, n_in, batch),
                 true,
+                ws.threads,
             );
             layer
                 .activation()
@@ -373,6 +374,7 @@ impl<T: Scalar> Mlp<T> {
         grad: &mut [T],
     ) {
         let l2 = c::<T>(self.l2);
+        let threads = ws.threads;
         for (l, layer) in self.layers.iter().enumerate().rev() {
             let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
             let (lower, upper) = ws.delta.split_at_mut(l);
@@ -398,6 +400,7 @@ impl<T: Scalar> Mlp<T> {
                 delta,
                 a_prev.transpose(),
                 with_penalty,
+                threads,
             );
 
             // grad_b = sum of delta's columns (b is added to every sample's column).
@@ -416,6 +419,7 @@ impl<T: Scalar> Mlp<T> {
                     row_major(w_flat, n_out, n_in).transpose(),
                     delta,
                     false,
+                    threads,
                 );
                 self.layers[l - 1].activation().backward(
                     &ws.z[l - 1][..n_in * batch],

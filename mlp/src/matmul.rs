@@ -1,7 +1,8 @@
 //! The one matrix product of the passes, $C \leftarrow A B$ or $C \leftarrow A B + C$, on
 //! zero-copy views of the flat buffers.
 //!
-//! The products go through `faer` with one thread: its kernels are as fast as
+//! The products go through `faer`, on one thread unless the workspace asks for more (with the
+//! `threads` feature): its kernels are as fast as
 //! `matrixmultiply`'s (which `nalgebra` uses) at the sizes of this course, faster on small
 //! shapes, and after the first call they allocate nothing (packing buffers are kept per
 //! thread), which is what lets a training step run without touching the heap.
@@ -37,8 +38,13 @@ pub(crate) fn row_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize)
     MatMut::from_row_major_slice_mut(data, rows, cols)
 }
 
+/// Products with fewer multiply-adds than this run on one thread whatever the workspace
+/// allows: below about 64³ the cost of waking threads exceeds the work.
+#[cfg(feature = "threads")]
+const PARALLEL_MIN_WORK: usize = 1 << 18;
+
 /// $C \leftarrow A B$, or $C \leftarrow A B + C$ when `accumulate` (without it, $C$ is not
-/// read, so stale values cannot leak in).
+/// read, so stale values cannot leak in), on up to `threads` threads.
 ///
 /// # Panics
 ///
@@ -48,13 +54,25 @@ pub(crate) fn gemm<T: Scalar>(
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
     accumulate: bool,
+    threads: usize,
 ) {
     let accum = if accumulate {
         Accum::Add
     } else {
         Accum::Replace
     };
-    matmul(out, accum, a, b, c::<T>(1.0), Par::Seq);
+    #[cfg(feature = "threads")]
+    let par = if threads > 1 && a.nrows() * a.ncols() * b.ncols() >= PARALLEL_MIN_WORK {
+        Par::rayon(threads)
+    } else {
+        Par::Seq
+    };
+    #[cfg(not(feature = "threads"))]
+    let par = {
+        debug_assert_eq!(threads, 1, "more threads need the `threads` feature");
+        Par::Seq
+    };
+    matmul(out, accum, a, b, c::<T>(1.0), par);
     pulp::Arch::new().dispatch(ClearUpperState);
 }
 

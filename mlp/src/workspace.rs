@@ -24,6 +24,7 @@ pub struct Workspace<T> {
     pub(crate) delta: Vec<Vec<T>>,
     pub(crate) grad: Vec<T>,
     pub(crate) batch: usize,
+    pub(crate) threads: usize,
 }
 
 impl<T: Scalar> Workspace<T> {
@@ -45,7 +46,39 @@ impl<T: Scalar> Workspace<T> {
             grad: vec![c::<T>(0.0); n_params],
             widths,
             batch: 0,
+            threads: 1,
         })
+    }
+
+    /// Lets the matrix products of passes through this workspace use up to `threads` threads
+    /// (default 1). Products smaller than about $64^3$ multiply-adds stay on one thread.
+    /// With more than one thread a step may allocate (the thread pool's bookkeeping), and the
+    /// last bits of results may depend on the thread count.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidHyperparameter`] if `threads` is 0, or above 1 in a build without the
+    /// crate's `threads` feature.
+    pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
+        let allowed = if cfg!(feature = "threads") {
+            ">= 1"
+        } else {
+            "1 (build mlp with the `threads` feature for more)"
+        };
+        if threads == 0 || (threads > 1 && !cfg!(feature = "threads")) {
+            return Err(Error::InvalidHyperparameter {
+                name: "threads",
+                value: threads as f64,
+                allowed,
+            });
+        }
+        self.threads = threads;
+        Ok(())
+    }
+
+    /// The number of threads the matrix products may use.
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// The largest batch this workspace holds.

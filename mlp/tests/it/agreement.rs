@@ -225,3 +225,36 @@ fn initialisations_have_their_stated_variance() {
         .unwrap();
     assert_ne!(a, b);
 }
+
+/// Products large enough to be split across threads give the one-thread gradient: each
+/// entry is the same dot product, at most accumulated in other blocks, so they agree to a few
+/// ulps of the largest entry (1e-12 relative to it is thousands of ulps of margin). Without
+/// the `threads` feature this checks that asking for more threads is refused.
+#[test]
+fn threaded_products_give_the_single_thread_gradient() {
+    let net: Mlp<f64> = Mlp::<f64>::builder(300)
+        .hidden(200, Activation::Relu)
+        .output(10, Activation::Softmax)
+        .seed(4)
+        .build()
+        .unwrap();
+    let x: Vec<f64> = (0..300 * 64)
+        .map(|i| (f64::from(i) * 0.013).cos())
+        .collect();
+    let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
+    let mut ws = net.workspace(64).unwrap();
+    let mut one = vec![0.0; net.n_params()];
+    net.loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut one)
+        .unwrap();
+    if ws.set_threads(2).is_err() {
+        assert!(!cfg!(feature = "threads"));
+        return;
+    }
+    let mut two = vec![0.0; net.n_params()];
+    net.loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut two)
+        .unwrap();
+    let scale = one.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+    for (a, b) in one.iter().zip(&two) {
+        assert!((a - b).abs() <= 1e-12 * scale, "{a} vs {b}");
+    }
+}

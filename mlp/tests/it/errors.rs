@@ -212,6 +212,15 @@ fn a_workspace_of_another_network_is_rejected() {
         Some(Error::WorkspaceMismatch)
     );
     assert_eq!(net.workspace(0).err(), Some(Error::EmptyBatch));
+    assert!(matches!(
+        ws.set_threads(0),
+        Err(Error::InvalidHyperparameter {
+            name: "threads",
+            ..
+        })
+    ));
+    assert_eq!(ws.set_threads(2).is_ok(), cfg!(feature = "threads"));
+    assert_eq!(ws.threads(), if cfg!(feature = "threads") { 2 } else { 1 });
 }
 
 #[test]
