@@ -301,6 +301,91 @@ fn divergence_is_an_error_naming_epoch_step_and_layer() -> TestResult {
     Ok(())
 }
 
+/// Overflow inside the passes is named too: with a rate of 1e10 an `f32` network of rectifiers'
+/// activations overflow within a few steps (f32's range ends near 3.4e38), and with 1e50 an
+/// `f64` one's gradients do. Either way the network keeps finite parameters.
+#[test]
+fn overflowing_activations_and_gradients_are_named() -> TestResult {
+    let moons = mlp::data::moons(40, 0.1, 2)?;
+    let config = TrainConfig {
+        epochs: 5,
+        batch_size: 10,
+        ..TrainConfig::default()
+    };
+    let builder = Mlp::<f64>::builder(2)
+        .hidden(8, Activation::Relu)
+        .hidden(8, Activation::Relu)
+        .output(1, Activation::Sigmoid)
+        .seed(7);
+
+    let mut net32: Mlp<f32> = builder.build()?;
+    let sgd32 = Sgd::<f32>::new(SgdConfig {
+        learning_rate: 1e10,
+        ..SgdConfig::default()
+    })?;
+    let error = Trainer::new(config, sgd32)?
+        .fit(&mut net32, &moons)
+        .expect_err("f32 activations overflow");
+    assert!(
+        matches!(
+            error,
+            Error::Diverged {
+                epoch: 1,
+                quantity: Quantity::Activation,
+                layer: Some(_),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(net32.params().iter().all(|p| p.is_finite()));
+
+    let mut net64: Mlp<f64> = builder.build()?;
+    let error = Trainer::new(config, sgd(1e50))?
+        .fit(&mut net64, &moons)
+        .expect_err("f64 gradients overflow");
+    assert!(
+        matches!(
+            error,
+            Error::Diverged {
+                epoch: 1,
+                quantity: Quantity::Gradient,
+                layer: Some(_),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(net64.params().iter().all(|p| p.is_finite()));
+    Ok(())
+}
+
+#[test]
+fn an_f32_network_trains_like_an_f64_one() -> TestResult {
+    // The XOR recipe in f32: all four points right, and a loss as small as in f64.
+    let xor = mlp::data::xor();
+    let mut net: Mlp<f32> = Mlp::<f32>::builder(2)
+        .hidden(8, Activation::Sigmoid)
+        .output(1, Activation::Sigmoid)
+        .seed(0)
+        .build()?;
+    let sgd32 = Sgd::<f32>::new(SgdConfig {
+        learning_rate: 2.0,
+        ..SgdConfig::default()
+    })?;
+    let config = TrainConfig {
+        epochs: 5000,
+        batch_size: 4,
+        shuffle: false,
+        ..TrainConfig::default()
+    };
+    let history = Trainer::new(config, sgd32)?.fit(&mut net, &xor)?;
+    assert_relative_eq!(history.last().train.accuracy, 1.0);
+    let f64_run = mlp::train::recipes::xor(8, 0)?;
+    assert!(history.last().train.loss < 2.0 * f64_run.train.loss);
+    Ok(())
+}
+
 /// Before training, a softmax classifier's loss is close to `ln K`. With logits of variance
 /// `s^2` across classes, the expected cross-entropy exceeds `ln K` by about
 /// `s^2 (1 - 1/K) / 2` (second-order expansion of log-sum-exp around equal logits). The
