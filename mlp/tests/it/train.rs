@@ -301,9 +301,10 @@ fn divergence_is_an_error_naming_epoch_step_and_layer() -> TestResult {
     Ok(())
 }
 
-/// Overflow inside the passes is named too: with a rate of 1e10 an `f32` network of rectifiers'
-/// activations overflow within a few steps (f32's range ends near 3.4e38), and with 1e50 an
-/// `f64` one's gradients do. Either way the network keeps finite parameters.
+/// Overflow inside the passes is named too: with a rate of 1e10 the activations of an `f32`
+/// network with rectified linear units overflow within a few steps (f32's range ends near
+/// 3.4e38), and with 1e50 the gradients of the same `f64` network do. Either way the network
+/// keeps finite parameters.
 #[test]
 fn overflowing_activations_and_gradients_are_named() -> TestResult {
     let moons = mlp::data::moons(40, 0.1, 2)?;
