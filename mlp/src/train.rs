@@ -496,7 +496,7 @@ impl<O> Trainer<O> {
                 .transpose()?;
             history.epochs.push(EpochRecord {
                 epoch,
-                learning_rate: self.optimizer.learning_rate(),
+                learning_rate: run.last_learning_rate,
                 running_loss: loss_sum / n_steps as f64,
                 train: train_eval,
                 validation: validation_eval,
@@ -632,6 +632,8 @@ struct Run<T> {
     previous: Vec<T>,
     grad_norm_sums: Vec<f64>,
     update_ratios: Vec<f64>,
+    /// The learning rate of the last step that recorded its update.
+    last_learning_rate: f64,
 }
 
 impl<T: Scalar> Run<T> {
@@ -647,6 +649,7 @@ impl<T: Scalar> Run<T> {
             previous: vec![T::cast(0.0); net.n_params()],
             grad_norm_sums: vec![0.0; n_layers],
             update_ratios: vec![0.0; n_layers],
+            last_learning_rate: 0.0,
         }
     }
 
@@ -716,6 +719,10 @@ impl<T: Scalar> Run<T> {
             None => {}
         }
         self.previous.copy_from_slice(net.params());
+        if record_update {
+            // Read before the step: a schedule moves the rate on as it steps.
+            self.last_learning_rate = optimizer.learning_rate();
+        }
         optimizer
             .step(net.params_mut(), &self.grad)
             .map_err(|e| Failure::Refused(e.into()))?;

@@ -143,8 +143,8 @@ fn history_records_gradient_norms_and_update_ratios_of_each_layer() -> TestResul
 fn a_schedule_sets_each_epochs_learning_rate() -> TestResult {
     let data = mlp::data::moons(40, 0.1, 2)?;
     let mut net = moons_net(7);
-    // 4 steps per epoch; StepLr halves the rate every 8 steps, so every 2 epochs. The rate
-    // recorded is that of each epoch's last step (steps 3, 7, 11, ...).
+    // 4 steps per epoch, numbered from 0; StepLr halves the rate every 8 steps, so every 2
+    // epochs. The rate recorded is that of each epoch's last step (steps 3, 7, 11, ...).
     let scheduled = Scheduled::new(sgd(0.1), StepLr::new(8, 0.5)?)?;
     let config = TrainConfig {
         epochs: 6,
@@ -154,8 +154,8 @@ fn a_schedule_sets_each_epochs_learning_rate() -> TestResult {
     let mut trainer = Trainer::new(config, scheduled)?;
     let history = trainer.fit(&mut net, &data)?;
     let rates: Vec<f64> = history.epochs.iter().map(|e| e.learning_rate).collect();
-    // After epoch e, the next step is 4e: rate 0.1 * 0.5^floor(4e / 8).
-    let expected = [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125];
+    // Epoch e ends with step 4e - 1, whose rate is 0.1 * 0.5^floor((4e - 1) / 8).
+    let expected = [0.1, 0.1, 0.05, 0.05, 0.025, 0.025];
     for (rate, want) in rates.iter().zip(expected) {
         assert_relative_eq!(*rate, want, max_relative = 1e-15);
     }
