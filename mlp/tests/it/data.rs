@@ -267,3 +267,33 @@ fn digit_parser_names_the_bad_line() {
         Err(Error::Dataset(_))
     ));
 }
+
+proptest::proptest! {
+    /// Any valid size, noise and seed gives the promised shape: `n` points split
+    /// `floor(n/2)` / `n - floor(n/2)` for the moons, `n_per_class` per arm for the spirals,
+    /// spiral radii within `[0, 1]` whatever the noise (it only turns points).
+    #[test]
+    fn generators_have_the_promised_shape(
+        n in 2_usize..300,
+        n_classes in 2_usize..6,
+        noise in 0.0..1.0_f64,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let moons = data::moons(n, noise, seed).expect("valid arguments");
+        proptest::prop_assert_eq!(moons.n_samples(), n);
+        let ones = moons.labels().iter().filter(|&&label| label == 1).count();
+        proptest::prop_assert_eq!(ones, n - n / 2);
+
+        let n_per_class = n / 2 + 1;
+        let spirals = data::spirals(n_per_class, n_classes, noise, seed).expect("valid arguments");
+        proptest::prop_assert_eq!(spirals.n_samples(), n_per_class * n_classes);
+        proptest::prop_assert_eq!(spirals.n_classes(), n_classes);
+        for class in 0..n_classes {
+            let count = spirals.labels().iter().filter(|&&label| label == class).count();
+            proptest::prop_assert_eq!(count, n_per_class);
+        }
+        for row in spirals.rows() {
+            proptest::prop_assert!(row[0].hypot(row[1]) <= 1.0 + GEOMETRY_TOL);
+        }
+    }
+}
