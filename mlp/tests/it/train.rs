@@ -140,6 +140,55 @@ fn history_records_gradient_norms_and_update_ratios_of_each_layer() -> TestResul
 }
 
 #[test]
+fn the_seed_shuffles_and_shuffle_false_keeps_the_order() -> TestResult {
+    let data = mlp::data::moons(40, 0.1, 2)?;
+    let run = |seed: u64, shuffle: bool| -> Result<History, Box<dyn std::error::Error>> {
+        let mut net = moons_net(7);
+        let config = TrainConfig {
+            epochs: 3,
+            batch_size: 8,
+            seed,
+            shuffle,
+            ..TrainConfig::default()
+        };
+        Ok(Trainer::new(config, sgd(0.5))?.fit(&mut net, &data)?)
+    };
+    // Without a validation split the seed only orders the samples.
+    assert_ne!(bits(&run(1, true)?), bits(&run(2, true)?));
+    assert_eq!(bits(&run(1, false)?), bits(&run(2, false)?));
+    assert_ne!(bits(&run(1, true)?), bits(&run(1, false)?));
+    Ok(())
+}
+
+/// With a learning rate of 0 nothing moves, so the running loss of an epoch of 4 equal
+/// batches (the mean of their means) is the loss over the whole training set.
+#[test]
+fn the_running_loss_is_the_mean_over_the_epochs_batches() -> TestResult {
+    let data = mlp::data::moons(40, 0.1, 2)?;
+    let mut net = moons_net(7);
+    let config = TrainConfig {
+        epochs: 2,
+        batch_size: 10,
+        ..TrainConfig::default()
+    };
+    let history = Trainer::new(config, sgd(0.0))?.fit(&mut net, &data)?;
+    for epoch in &history.epochs {
+        assert_relative_eq!(
+            epoch.running_loss,
+            epoch.train.loss,
+            max_relative = REORDER_TOL
+        );
+        assert!(
+            epoch
+                .update_ratios
+                .iter()
+                .all(|r| r.abs() < f64::MIN_POSITIVE)
+        );
+    }
+    Ok(())
+}
+
+#[test]
 fn a_schedule_sets_each_epochs_learning_rate() -> TestResult {
     let data = mlp::data::moons(40, 0.1, 2)?;
     let mut net = moons_net(7);
