@@ -100,8 +100,9 @@ impl Default for TrainConfig {
 /// Early stopping on the validation loss, as Keras' `EarlyStopping(restore_best_weights=True)`.
 ///
 /// An epoch *improves* when its validation loss is below the best so far by more than
-/// `min_delta`. Training stops after `patience` epochs in a row without improvement, and the
-/// parameters of the best epoch are put back.
+/// `min_delta`. Training stops after `patience` epochs in a row without improvement. Whether
+/// it stopped early or ran all its epochs, the network ends with the parameters of the last
+/// epoch that improved ([`History::best_epoch`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EarlyStopping {
     /// Epochs without improvement to wait before stopping (at least 1).
