@@ -280,7 +280,11 @@ pub fn iris(seed: u64) -> Result<Outcome, Error> {
 /// The median of `values` (the mean of the middle two for an even count); NaN if empty.
 ///
 /// ```
-/// assert_eq!(mlp::train::recipes::median(&[0.97, 0.99, 0.98]), 0.98);
+/// use mlp::train::recipes::median;
+///
+/// assert_eq!(median(&[0.97, 0.99, 0.98]), 0.98);
+/// assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+/// assert!(median(&[]).is_nan());
 /// ```
 pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
