@@ -20,12 +20,24 @@
 //! Plain text: `delta^l = (W^(l+1)^T delta^(l+1)) .* sigma'(Z^l)`,
 //! `grad_w^l = delta^l A^(l-1)^T`, `grad_b^l = row sums of delta^l`.
 //!
+//! - [`data`]: XOR, two moons, spirals and the digits, as `perceptron::data::Dataset`s.
 //! - [`network`]: [`Mlp`] and its [`MlpBuilder`]; weights $W^l$ are
-//!   $n_{\text{out}} \times n_{\text{in}}$, all parameters in one flat buffer.
-//! - [`activation`], [`loss`], [`init`]: the pieces a network is built from.
-//! - [`backprop`]: the forward and backward passes over a batch stored column by column, in
-//!   a preallocated [`Workspace`].
+//!   $n_{\text{out}} \times n_{\text{in}}$, all parameters in one flat buffer, gradients in
+//!   one of the same layout.
+//! - [`activation`], [`loss`], [`init`]: the pieces a network is built from; [`scalar`]: `f32`
+//!   or `f64`.
+//! - [`backprop`]: the forward and backward passes over a batch stored column by column
+//!   (sample after sample, so consecutive rows of a data set are a batch without copying), in
+//!   a preallocated [`Workspace`]; a training step allocates nothing.
+//! - [`train`]: mini-batch training with any `optim` optimizer, validation, early stopping
+//!   and a divergence guard.
 //! - [`save`]: JSON files with a format version.
+//!
+//! Same seed, same network, same numbers: weights come from a seeded `ChaCha8` generator and
+//! every pass runs in a fixed order (bit-identical on one machine; the matrix kernels are
+//! chosen by CPU features, so another CPU may differ in the last bits).
+//! `cargo bench -p mlp` measures the reference workloads of `shared/peers/` (see
+//! `benches/workloads.rs`).
 //!
 //! ```
 //! use mlp::{Activation, Loss, Mlp, Targets};
