@@ -125,10 +125,26 @@ impl<T: Scalar> Mlp<T> {
         self.check_flat_len(grad.len())?;
         let batch = self.check_batch(ws, inputs)?;
         targets.validate(self.loss, self.n_outputs(), batch)?;
+        #[cfg(feature = "threads")]
+        if let Some(loss) = self.data_parallel(ws, inputs, targets, batch, grad) {
+            return Ok(loss);
+        }
+        Ok(self.loss_and_gradient_unchecked(ws, inputs, &targets, batch, grad))
+    }
+
+    /// Forward, loss and backward on checked inputs.
+    pub(crate) fn loss_and_gradient_unchecked(
+        &self,
+        ws: &mut Workspace<T>,
+        inputs: &[T],
+        targets: &Targets<'_, T>,
+        batch: usize,
+        grad: &mut [T],
+    ) -> T {
         self.forward_unchecked(ws, inputs, batch);
-        let loss = self.output_delta(ws, &targets) + self.penalty();
+        let loss = self.output_delta(ws, targets) + self.penalty();
         self.backward_unchecked(ws, inputs, batch, grad);
-        Ok(loss)
+        loss
     }
 
     /// One training step: forward, backward, then `optimizer.step` on all parameters.
@@ -162,14 +178,18 @@ impl<T: Scalar> Mlp<T> {
                     },
                 });
             }
-            if let Some(layer) = self.non_finite_layer(&grad)? {
-                return Err(Error::NonFinite {
+            // Every `optim` rule scans the gradient and refuses a non-finite one before
+            // changing anything: its index names the layer, without a second scan here.
+            match optimizer.step(&mut self.params, &grad) {
+                Err(optim::Error::NonFiniteGradient { index, .. }) => Err(Error::NonFinite {
                     quantity: Quantity::Gradient,
-                    layer: Some(layer),
-                });
+                    layer: self
+                        .layers
+                        .iter()
+                        .position(|l| l.params_range().contains(&index)),
+                }),
+                result => result.map(|()| loss).map_err(Error::from),
             }
-            optimizer.step(&mut self.params, &grad)?;
-            Ok(loss)
         });
         ws.grad = grad;
         checked

@@ -88,6 +88,9 @@ pub mod error;
 
 mod matmul;
 
+#[cfg(feature = "threads")]
+mod parallel;
+
 mod numeric;
 
 pub use activation::Activation;

@@ -135,6 +135,17 @@ impl<T: Scalar> Targets<'_, T> {
         Ok(())
     }
 
+    /// The targets of samples `start..start + len`.
+    #[cfg(feature = "threads")]
+    pub(crate) fn slice(&self, start: usize, len: usize, n_outputs: usize) -> Self {
+        match *self {
+            Self::Labels(labels) => Self::Labels(&labels[start..start + len]),
+            Self::Dense(values) => {
+                Self::Dense(&values[start * n_outputs..(start + len) * n_outputs])
+            }
+        }
+    }
+
     /// $y_{k}$ of sample `sample`.
     #[inline]
     fn value(&self, n_outputs: usize, sample: usize, k: usize) -> T {

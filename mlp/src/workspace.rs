@@ -25,6 +25,8 @@ pub struct Workspace<T> {
     pub(crate) grad: Vec<T>,
     pub(crate) batch: usize,
     pub(crate) threads: usize,
+    /// One workspace per extra thread, for batches split across threads.
+    pub(crate) helpers: Vec<Workspace<T>>,
 }
 
 impl<T: Scalar> Workspace<T> {
@@ -47,13 +49,20 @@ impl<T: Scalar> Workspace<T> {
             widths,
             batch: 0,
             threads: 1,
+            helpers: Vec::new(),
         })
     }
 
-    /// Lets the matrix products of passes through this workspace use up to `threads` threads
-    /// (default 1). Products smaller than about $64^3$ multiply-adds stay on one thread.
-    /// With more than one thread a step may allocate (the thread pool's bookkeeping), and the
-    /// last bits of results may depend on the thread count.
+    /// Lets passes through this workspace use up to `threads` threads (default 1).
+    ///
+    /// [`Mlp::loss_and_gradient`](crate::Mlp::loss_and_gradient) and
+    /// [`Mlp::train_step`](crate::Mlp::train_step) split a large batch between the threads
+    /// (each computes the gradient of its part, then the parts are averaged, weighted by
+    /// their sizes); the activations and deltas shown by this workspace are then those of the
+    /// first part. Other passes, and batches too small to split, share each large matrix
+    /// product between the threads instead (products under about $256^3$ multiply-adds stay
+    /// on one thread). With more than one thread a step allocates (threads and their
+    /// buffers), and the last bits of results depend on the thread count.
     ///
     /// # Errors
     ///
@@ -72,6 +81,16 @@ impl<T: Scalar> Workspace<T> {
                 allowed,
             });
         }
+        // Each extra thread takes at most half of a batch (see `parallel.rs`).
+        self.helpers = (1..threads)
+            .map(|_| {
+                Self::new(
+                    self.widths.clone(),
+                    self.grad.len(),
+                    self.capacity.div_ceil(2),
+                )
+            })
+            .collect::<Result<_, _>>()?;
         self.threads = threads;
         Ok(())
     }
@@ -133,11 +152,17 @@ impl<T: Scalar> Workspace<T> {
     /// The first layer whose pre-activations or activations of the last forward pass hold
     /// a NaN or an infinity (`None` if all are finite).
     pub fn non_finite_layer(&self) -> Option<usize> {
-        (0..self.z.len()).find(|&layer| {
+        let own = (0..self.z.len()).find(|&layer| {
             let len = self.widths[layer + 1] * self.batch;
             crate::numeric::first_non_finite(&self.z[layer][..len]).is_some()
                 || crate::numeric::first_non_finite(&self.a[layer][..len]).is_some()
-        })
+        });
+        // With several threads, the other parts of the batch sit in the helpers.
+        self.helpers
+            .iter()
+            .filter_map(Workspace::non_finite_layer)
+            .chain(own)
+            .min()
     }
 
     /// The output of the last forward pass as a slice, sample after sample.

@@ -226,36 +226,43 @@ fn initialisations_have_their_stated_variance() {
     assert_ne!(a, b);
 }
 
-/// Products large enough to be split across threads give the one-thread gradient: each
-/// entry is the same dot product, at most accumulated in other blocks, so they agree to a few
-/// ulps of the largest entry (1e-12 relative to it is thousands of ulps of margin). Without
-/// the `threads` feature this checks that asking for more threads is refused.
+/// Several threads give the one-thread loss and gradient, both when a batch is split between
+/// them (301 samples: parts of 151 and 150, averaged with weights 151/301 and 150/301) and when a
+/// large product is shared (a batch of 20, too small to split). The sums run in other orders,
+/// so they agree to a few ulps of the largest entry; 1e-12 relative to it is thousands of
+/// ulps of margin. Without the `threads` feature this checks that more threads are refused.
 #[test]
-fn threaded_products_give_the_single_thread_gradient() {
+fn several_threads_give_the_single_thread_gradient() {
     let net: Mlp<f64> = Mlp::<f64>::builder(300)
         .hidden(200, Activation::Relu)
         .output(10, Activation::Softmax)
+        .l2(1e-3)
         .seed(4)
         .build()
         .unwrap();
-    let x: Vec<f64> = (0..300 * 64)
-        .map(|i| (f64::from(i) * 0.013).cos())
-        .collect();
-    let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
-    let mut ws = net.workspace(64).unwrap();
-    let mut one = vec![0.0; net.n_params()];
-    net.loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut one)
-        .unwrap();
-    let threaded = ws.set_threads(2).is_ok();
-    assert_eq!(threaded, cfg!(feature = "threads"));
-    if !threaded {
-        return;
-    }
-    let mut two = vec![0.0; net.n_params()];
-    net.loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut two)
-        .unwrap();
-    let scale = one.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
-    for (a, b) in one.iter().zip(&two) {
-        assert!((a - b).abs() <= 1e-12 * scale, "{a} vs {b}");
+    for batch in [301, 20] {
+        let x: Vec<f64> = (0..300 * batch)
+            .map(|i| (f64::from(u32::try_from(i).unwrap()) * 0.013).cos())
+            .collect();
+        let labels: Vec<usize> = (0..batch).map(|i| i % 10).collect();
+        let mut ws = net.workspace(batch).unwrap();
+        let mut one = vec![0.0; net.n_params()];
+        let loss_one = net
+            .loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut one)
+            .unwrap();
+        let threaded = ws.set_threads(2).is_ok();
+        assert_eq!(threaded, cfg!(feature = "threads"));
+        if !threaded {
+            return;
+        }
+        let mut two = vec![0.0; net.n_params()];
+        let loss_two = net
+            .loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut two)
+            .unwrap();
+        assert_relative_eq!(loss_one, loss_two, max_relative = 1e-12);
+        let scale = one.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+        for (a, b) in one.iter().zip(&two) {
+            assert!((a - b).abs() <= 1e-12 * scale, "batch {batch}: {a} vs {b}");
+        }
     }
 }
