@@ -26,22 +26,25 @@
 //!
 //! | workload | mlp f32 | mlp f64 | best peer (f32) | PyTorch eager f32 | scikit-learn f32 |
 //! | --- | --- | --- | --- | --- | --- |
-//! | W2 epoch, 1 thread | 3.68 M | 1.02 M | JAX `lax.scan`, 1 core: 2.89 M | 167 k | 431 k |
-//! | W3 epoch, 1 thread | 113 k | 97 k | JAX `lax.scan`, 1 core: 183 k | 55 k | 62 k |
-//! | W4 step, 1 thread | 12.9 k | 6.1 k | PyTorch: 15.6 k; NumPy 14.4 k | 15.6 k | |
-//! | W4 step, 2 threads | 16.8 k | 8.4 k | JAX (XLA default): 27.0 k; NumPy 24.3 k | 11.8 k | |
+//! | W2 epoch, 1 thread | 3.66 M | 1.02 M | JAX `lax.scan`, 1 core: 2.89 M | 167 k | 431 k |
+//! | W3 epoch, 1 thread | 109 k | 95 k | JAX `lax.scan`, 1 core: 183 k | 55 k | 62 k |
+//! | W4 step, 1 thread | 13.8 k | 6.3 k | PyTorch 15.6 k; JAX 15.5 k; NumPy 14.4 k | 15.6 k | |
+//! | W4 step, 2 threads | 20.9 k | 9.7 k | JAX (XLA default) 27.0 k; NumPy 24.3 k | 11.8 k | |
 //!
-//! - W4 in flop/s: the step does 2.45 GFLOP of true work, 123 GFLOP/s on one thread
-//!   (the peers' nominal count, 2.86 GFLOP, gives 144), against `faer`'s own 1024² product
-//!   at 161 GFLOP/s (`nalgebra`'s 142) in the same run: 0.76 of the backend's square rate
-//!   (PyTorch reaches 0.91 of its own at these shapes, NumPy 0.90).
-//! - W5, backward / forward: 1.04 at W2 (f32), 1.58 at W4 (f32) and 1.64 (f64); PyTorch 1.75
-//!   and 1.77 (f32, one thread), the ideal flop ratio at W4 1.57.
+//! - W4 in flop/s: the step does 2.45 GFLOP of true work, 132 GFLOP/s on one thread
+//!   (the peers' nominal count, 2.86 GFLOP, gives 154), against `faer`'s own 1024² product
+//!   at 161 GFLOP/s and `nalgebra`'s at 142 in the same run: 0.82 of the backend's square rate
+//!   (PyTorch reaches 0.91 of its own at these shapes, NumPy 0.90). On two threads the batch
+//!   is split between them (see `src/parallel.rs`): 0.86 of NumPy's two-thread rate.
+//! - W5, backward / forward: 1.0 at W2 (f32); at W4 between 1.58 and 1.76 over three runs
+//!   (f32) and 1.64 to 1.74 (f64), noisy on this shared machine; PyTorch measured 1.77 (f32,
+//!   one thread) and 1.44 (two threads), NumPy 1.48; the ideal flop ratio is 1.57.
 //! - W3's epoch is half spent in `optim`'s Adam on subnormal numbers: on this data (uniform
-//!   inputs, random labels) every ReLU unit dies within 600 steps, the gradients of their
-//!   weights are exactly 0, and Adam's first moment decays by 0.9 per step into the
-//!   subnormal range, where each operation costs about a hundred cycles (XLA flushes
-//!   subnormals to zero). A step on fresh weights runs at 250 k samples/s.
+//!   inputs, random labels) every ReLU unit dies within 600 steps (every peer's loss ends at
+//!   ln 10 too), the gradients of their weights are exactly 0, and Adam's first moment decays
+//!   by 0.9 per step into the subnormal range, where each operation costs about a hundred
+//!   cycles (XLA flushes subnormals to zero). A step on fresh weights runs at 250 k
+//!   samples/s.
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
