@@ -17,6 +17,7 @@ use crate::{Adam, AdamConfig, Error, Optimizer};
 /// | `weight_decay` | $\lambda$ | `1e-2` | `[0, inf)` |
 /// | `amsgrad` | | `false` | |
 /// | `maximize` | | `false` | |
+/// | `flush_subnormals` | | `false` | |
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdamWConfig {
     /// Step size $\gamma$.
@@ -34,6 +35,10 @@ pub struct AdamWConfig {
     pub amsgrad: bool,
     /// Ascend instead of descend.
     pub maximize: bool,
+    /// Store moments below the smallest normal number as 0 (see
+    /// [`AdamConfig::flush_subnormals`]).
+    #[serde(default)]
+    pub flush_subnormals: bool,
 }
 
 impl Default for AdamWConfig {
@@ -55,6 +60,7 @@ impl From<AdamConfig> for AdamWConfig {
             weight_decay: c.weight_decay,
             amsgrad: c.amsgrad,
             maximize: c.maximize,
+            flush_subnormals: c.flush_subnormals,
         }
     }
 }
@@ -69,6 +75,7 @@ impl From<AdamWConfig> for AdamConfig {
             weight_decay: c.weight_decay,
             amsgrad: c.amsgrad,
             maximize: c.maximize,
+            flush_subnormals: c.flush_subnormals,
         }
     }
 }
