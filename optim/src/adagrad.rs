@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive};
 use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
 /// Hyperparameters of [`Adagrad`], with PyTorch's defaults.
@@ -131,11 +132,13 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
             eps: cast(c.eps),
             neg_clr: cast(-clr),
         };
-        if c.weight_decay == 0.0 {
-            k.run::<false>(params, grads, &mut self.sum);
-        } else {
-            k.run::<true>(params, grads, &mut self.sum);
-        }
+        vectorized(AdagradLoop {
+            k,
+            params,
+            grads,
+            sum: &mut self.sum,
+            decay: c.weight_decay != 0.0,
+        });
         self.state_len = Some(params.len());
         self.steps += 1;
         Ok(())
@@ -179,7 +182,30 @@ struct Kernel<T> {
     neg_clr: T,
 }
 
+/// One step's element loop, for [`vectorized`].
+struct AdagradLoop<'a, T> {
+    k: Kernel<T>,
+    params: &'a mut [T],
+    grads: &'a [T],
+    sum: &'a mut [T],
+    decay: bool,
+}
+
+impl<T: Float> ElementLoop for AdagradLoop<'_, T> {
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
+    fn run(self) {
+        if self.decay {
+            self.k.run::<true>(self.params, self.grads, self.sum);
+        } else {
+            self.k.run::<false>(self.params, self.grads, self.sum);
+        }
+    }
+}
+
 impl<T: Float> Kernel<T> {
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
     fn run<const DECAY: bool>(&self, params: &mut [T], grads: &[T], sum: &mut [T]) {
         let n = params.len();
         let (grads, sum) = (&grads[..n], &mut sum[..n]);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{non_negative, positive, unit_half_open};
 use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
 use crate::rmsprop::lerp;
+use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
 /// Hyperparameters of [`Adam`], with PyTorch's defaults.
@@ -205,14 +206,15 @@ impl<T: Float> Optimizer<T> for Adam<T> {
             max_exp_avg_sq: &mut self.max_exp_avg_sq,
         };
         let decay = c.weight_decay != 0.0;
-        match (decay && !self.decoupled, decay && self.decoupled, c.amsgrad) {
-            (false, false, false) => k.run::<false, false, false>(params, grads, state),
-            (false, false, true) => k.run::<false, false, true>(params, grads, state),
-            (true, _, false) => k.run::<true, false, false>(params, grads, state),
-            (true, _, true) => k.run::<true, false, true>(params, grads, state),
-            (false, true, false) => k.run::<false, true, false>(params, grads, state),
-            (false, true, true) => k.run::<false, true, true>(params, grads, state),
-        }
+        vectorized(AdamLoop {
+            k,
+            params,
+            grads,
+            state,
+            coupled: decay && !self.decoupled,
+            decoupled: decay && self.decoupled,
+            amsgrad: c.amsgrad,
+        });
         self.state_len = Some(n);
         self.steps += 1;
         Ok(())
@@ -251,6 +253,39 @@ impl<T: Float> Optimizer<T> for Adam<T> {
     }
 }
 
+/// One step's element loop, for [`vectorized`].
+struct AdamLoop<'a, T> {
+    k: Kernel<T>,
+    params: &'a mut [T],
+    grads: &'a [T],
+    state: State<'a, T>,
+    coupled: bool,
+    decoupled: bool,
+    amsgrad: bool,
+}
+
+impl<T: Float> ElementLoop for AdamLoop<'_, T> {
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see there).
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            k,
+            params,
+            grads,
+            state,
+            ..
+        } = self;
+        match (self.coupled, self.decoupled, self.amsgrad) {
+            (false, false, false) => k.run::<false, false, false>(params, grads, state),
+            (false, false, true) => k.run::<false, false, true>(params, grads, state),
+            (true, _, false) => k.run::<true, false, false>(params, grads, state),
+            (true, _, true) => k.run::<true, false, true>(params, grads, state),
+            (false, true, false) => k.run::<false, true, false>(params, grads, state),
+            (false, true, true) => k.run::<false, true, true>(params, grads, state),
+        }
+    }
+}
+
 /// The state buffers one step writes.
 struct State<'a, T> {
     exp_avg: &'a mut [T],
@@ -275,7 +310,8 @@ struct Kernel<T> {
 
 impl<T: Float> Kernel<T> {
     /// `x`, or 0 if its magnitude is below `flush_below` (a compare and a select).
-    #[inline]
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see there).
+    #[inline(always)]
     fn flush(&self, x: T) -> T {
         if x.abs() < self.flush_below {
             T::zero()
@@ -284,6 +320,8 @@ impl<T: Float> Kernel<T> {
         }
     }
 
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see there).
+    #[inline(always)]
     fn run<const COUPLED: bool, const DECOUPLED: bool, const AMSGRAD: bool>(
         &self,
         params: &mut [T],

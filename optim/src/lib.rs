@@ -47,6 +47,7 @@
 
 mod error;
 mod optimizer;
+mod simd;
 
 mod sgd;
 

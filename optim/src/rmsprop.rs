@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive, unit_half_open};
 use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
 /// Hyperparameters of [`Rmsprop`], with PyTorch's defaults.
@@ -157,16 +158,13 @@ impl<T: Float> Optimizer<T> for Rmsprop<T> {
             grad_avg: &mut self.grad_avg,
             momentum_buffer: &mut self.momentum_buffer,
         };
-        match (c.weight_decay != 0.0, c.centered, with_momentum) {
-            (false, false, false) => k.run::<false, false, false>(params, grads, state),
-            (false, false, true) => k.run::<false, false, true>(params, grads, state),
-            (false, true, false) => k.run::<false, true, false>(params, grads, state),
-            (false, true, true) => k.run::<false, true, true>(params, grads, state),
-            (true, false, false) => k.run::<true, false, false>(params, grads, state),
-            (true, false, true) => k.run::<true, false, true>(params, grads, state),
-            (true, true, false) => k.run::<true, true, false>(params, grads, state),
-            (true, true, true) => k.run::<true, true, true>(params, grads, state),
-        }
+        vectorized(RmspropLoop {
+            k,
+            params,
+            grads,
+            state,
+            flags: (c.weight_decay != 0.0, c.centered, with_momentum),
+        });
         self.state_len = Some(n);
         self.steps += 1;
         Ok(())
@@ -203,6 +201,39 @@ impl<T: Float> Optimizer<T> for Rmsprop<T> {
     }
 }
 
+/// One step's element loop, for [`vectorized`]; `flags` are (decay, centered, momentum).
+struct RmspropLoop<'a, T> {
+    k: Kernel<T>,
+    params: &'a mut [T],
+    grads: &'a [T],
+    state: State<'a, T>,
+    flags: (bool, bool, bool),
+}
+
+impl<T: Float> ElementLoop for RmspropLoop<'_, T> {
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            k,
+            params,
+            grads,
+            state,
+            flags,
+        } = self;
+        match flags {
+            (false, false, false) => k.run::<false, false, false>(params, grads, state),
+            (false, false, true) => k.run::<false, false, true>(params, grads, state),
+            (false, true, false) => k.run::<false, true, false>(params, grads, state),
+            (false, true, true) => k.run::<false, true, true>(params, grads, state),
+            (true, false, false) => k.run::<true, false, false>(params, grads, state),
+            (true, false, true) => k.run::<true, false, true>(params, grads, state),
+            (true, true, false) => k.run::<true, true, false>(params, grads, state),
+            (true, true, true) => k.run::<true, true, true>(params, grads, state),
+        }
+    }
+}
+
 /// The state buffers one step writes.
 struct State<'a, T> {
     square_avg: &'a mut [T],
@@ -222,6 +253,8 @@ struct Kernel<T> {
 }
 
 impl<T: Float> Kernel<T> {
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
     fn run<const DECAY: bool, const CENTERED: bool, const MOMENTUM: bool>(
         &self,
         params: &mut [T],
@@ -275,7 +308,8 @@ impl<T: Float> Kernel<T> {
 }
 
 /// `start + weight * (end - start)`, evaluated as PyTorch's `lerp` does: from the nearer end.
-#[inline]
+#[allow(clippy::inline_always)] // Inlined into `vectorized` (see there).
+#[inline(always)]
 pub(crate) fn lerp<T: Float>(start: T, end: T, weight: T) -> T {
     let half = cast::<T>(0.5);
     if weight.abs() < half {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, unit_closed, unit_half_open};
 use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
 /// Hyperparameters of [`Sgd`], with PyTorch's defaults.
@@ -144,30 +145,24 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
             one_minus_dampening: cast(1.0 - c.dampening),
             neg_learning_rate: cast(-c.learning_rate),
         };
-        let decay = c.weight_decay != 0.0;
-        if c.momentum == 0.0 {
-            if decay {
-                k.plain::<true>(params, grads);
-            } else {
-                k.plain::<false>(params, grads);
-            }
+        let rule = if c.momentum == 0.0 {
+            Rule::Plain
         } else if self.momentum_buffer.is_empty() {
             // PyTorch: `buf = grad.clone()` the first time momentum is used.
             self.momentum_buffer.resize(params.len(), T::zero());
-            match (decay, c.nesterov) {
-                (false, false) => k.first::<false, false>(params, grads, &mut self.momentum_buffer),
-                (false, true) => k.first::<false, true>(params, grads, &mut self.momentum_buffer),
-                (true, false) => k.first::<true, false>(params, grads, &mut self.momentum_buffer),
-                (true, true) => k.first::<true, true>(params, grads, &mut self.momentum_buffer),
-            }
+            Rule::First
         } else {
-            match (decay, c.nesterov) {
-                (false, false) => k.later::<false, false>(params, grads, &mut self.momentum_buffer),
-                (false, true) => k.later::<false, true>(params, grads, &mut self.momentum_buffer),
-                (true, false) => k.later::<true, false>(params, grads, &mut self.momentum_buffer),
-                (true, true) => k.later::<true, true>(params, grads, &mut self.momentum_buffer),
-            }
-        }
+            Rule::Later
+        };
+        vectorized(SgdLoop {
+            k,
+            params,
+            grads,
+            buffer: &mut self.momentum_buffer,
+            rule,
+            decay: c.weight_decay != 0.0,
+            nesterov: c.nesterov,
+        });
         self.state_len = Some(params.len());
         self.steps += 1;
         Ok(())
@@ -207,6 +202,54 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
     }
 }
 
+/// Which of the three loops a step runs.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// No momentum.
+    Plain,
+    /// The first step with momentum: the buffer starts as the gradient.
+    First,
+    /// Momentum with a buffer from earlier steps.
+    Later,
+}
+
+/// One step's element loop, for [`vectorized`].
+struct SgdLoop<'a, T> {
+    k: Kernel<T>,
+    params: &'a mut [T],
+    grads: &'a [T],
+    buffer: &'a mut [T],
+    rule: Rule,
+    decay: bool,
+    nesterov: bool,
+}
+
+impl<T: Float> ElementLoop for SgdLoop<'_, T> {
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            k,
+            params,
+            grads,
+            buffer,
+            ..
+        } = self;
+        match (self.rule, self.decay, self.nesterov) {
+            (Rule::Plain, false, _) => k.plain::<false>(params, grads),
+            (Rule::Plain, true, _) => k.plain::<true>(params, grads),
+            (Rule::First, false, false) => k.first::<false, false>(params, grads, buffer),
+            (Rule::First, false, true) => k.first::<false, true>(params, grads, buffer),
+            (Rule::First, true, false) => k.first::<true, false>(params, grads, buffer),
+            (Rule::First, true, true) => k.first::<true, true>(params, grads, buffer),
+            (Rule::Later, false, false) => k.later::<false, false>(params, grads, buffer),
+            (Rule::Later, false, true) => k.later::<false, true>(params, grads, buffer),
+            (Rule::Later, true, false) => k.later::<true, false>(params, grads, buffer),
+            (Rule::Later, true, true) => k.later::<true, true>(params, grads, buffer),
+        }
+    }
+}
+
 /// The per-step scalars, already rounded to `T`, and the element loops.
 ///
 /// Each loop is monomorphized over the flags (`DECAY`, `NESTEROV`) so that the body has no
@@ -222,13 +265,16 @@ struct Kernel<T> {
 
 impl<T: Float> Kernel<T> {
     /// The gradient the rule sees: sign for maximize, plus coupled weight decay.
-    #[inline]
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
     fn effective<const DECAY: bool>(&self, g: T, p: T) -> T {
         let g = self.sign * g;
         if DECAY { g + self.weight_decay * p } else { g }
     }
 
     /// `theta <- theta - lr * g` (momentum 0).
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
     fn plain<const DECAY: bool>(&self, params: &mut [T], grads: &[T]) {
         let grads = &grads[..params.len()];
         for i in 0..params.len() {
@@ -238,6 +284,8 @@ impl<T: Float> Kernel<T> {
     }
 
     /// First momentum step: `b <- g` (no dampening).
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
     fn first<const DECAY: bool, const NESTEROV: bool>(
         &self,
         params: &mut [T],
@@ -256,6 +304,8 @@ impl<T: Float> Kernel<T> {
     }
 
     /// Later momentum steps: `b <- momentum * b + (1 - dampening) * g`.
+    #[allow(clippy::inline_always)] // Inlined into `vectorized` (see crate::simd).
+    #[inline(always)]
     fn later<const DECAY: bool, const NESTEROV: bool>(
         &self,
         params: &mut [T],
