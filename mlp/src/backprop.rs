@@ -6,6 +6,9 @@
 //! after sample, each sample's features contiguous. That is exactly how a row-major data set
 //! (`perceptron::data::Dataset::features`, one sample per row) stores consecutive samples, so
 //! a slice of its rows is a batch without copying.
+//! The workspace may keep a layer's $Z$, $A$ and $\delta$ row-major instead (feature after
+//! feature), where the matrix products run faster so (see [`Workspace`]); the views it shows
+//! have the same shapes either way.
 //!
 //! # Forward
 //!
@@ -41,7 +44,7 @@ use optim::Optimizer;
 
 use crate::error::{Error, Quantity};
 use crate::loss::{Targets, loss_and_delta};
-use crate::matmul::{col_major, col_major_mut, gemm, row_major, row_major_mut};
+use crate::matmul::{batch_matrix, batch_matrix_mut, gemm, row_major, row_major_mut};
 use crate::network::{Mlp, View};
 use crate::numeric::first_non_finite;
 use crate::scalar::{Scalar, c};
@@ -350,15 +353,22 @@ impl<T: Scalar> Mlp<T> {
             } else {
                 &before[l - 1][..n_in * batch]
             };
+            let (prev_fm, z_fm) = (l > 0 && ws.feature_major[l - 1], ws.feature_major[l]);
             let z = &mut ws.z[l][..n_out * batch];
             // Z = b 1^T, then Z += W A_prev.
-            for column in z.chunks_exact_mut(n_out) {
-                column.copy_from_slice(bias);
+            if z_fm {
+                for (row, &b) in z.chunks_exact_mut(batch).zip(bias) {
+                    row.fill(b);
+                }
+            } else {
+                for column in z.chunks_exact_mut(n_out) {
+                    column.copy_from_slice(bias);
+                }
             }
             gemm(
-                col_major_mut(z, n_out, batch),
+                batch_matrix_mut(z, n_out, batch, z_fm),
                 w,
-                col_major(a_prev, n_in, batch),
+                batch_matrix(a_prev, n_in, batch, prev_fm),
                 true,
                 ws.threads,
             );
@@ -397,14 +407,15 @@ impl<T: Scalar> Mlp<T> {
         let threads = ws.threads;
         for (l, layer) in self.layers.iter().enumerate().rev() {
             let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
+            let (prev_fm, delta_fm) = (l > 0 && ws.feature_major[l - 1], ws.feature_major[l]);
             let (lower, upper) = ws.delta.split_at_mut(l);
-            let delta = col_major(&upper[0][..n_out * batch], n_out, batch);
+            let delta = batch_matrix(&upper[0][..n_out * batch], n_out, batch, delta_fm);
             let a_prev = if l == 0 {
                 inputs
             } else {
                 &ws.a[l - 1][..n_in * batch]
             };
-            let a_prev = col_major(a_prev, n_in, batch);
+            let a_prev = batch_matrix(a_prev, n_in, batch, prev_fm);
             let (grad_w, grad_b) = grad[layer.params_range()].split_at_mut(n_out * n_in);
             let w_flat = &self.params[layer.weights_range()];
 
@@ -424,18 +435,13 @@ impl<T: Scalar> Mlp<T> {
             );
 
             // grad_b = sum of delta's columns (b is added to every sample's column).
-            grad_b.fill(c(0.0));
-            for column in upper[0][..n_out * batch].chunks_exact(n_out) {
-                for (g, &d) in grad_b.iter_mut().zip(column) {
-                    *g += d;
-                }
-            }
+            sum_samples(&upper[0][..n_out * batch], batch, delta_fm, grad_b);
 
             // delta^(l-1) = (W^T delta) .* sigma'(Z^(l-1)); no delta for the data (l = 0).
             if l > 0 {
                 let delta_prev = &mut lower[l - 1][..n_in * batch];
                 gemm(
-                    col_major_mut(delta_prev, n_in, batch),
+                    batch_matrix_mut(delta_prev, n_in, batch, prev_fm),
                     row_major(w_flat, n_out, n_in).transpose(),
                     delta,
                     false,
@@ -446,6 +452,30 @@ impl<T: Scalar> Mlp<T> {
                     &ws.a[l - 1][..n_in * batch],
                     delta_prev,
                 );
+            }
+        }
+    }
+}
+
+/// `sums[k] = sum over samples b of values[k, b]` for a batch of `batch` samples stored
+/// sample-major or `feature_major`, adding the samples in order in both layouts (so the
+/// layout does not change a bit of the result).
+fn sum_samples<T: Scalar>(values: &[T], batch: usize, feature_major: bool, sums: &mut [T]) {
+    sums.fill(c(0.0));
+    if feature_major {
+        // Sixteen rows at a time: sixteen independent sums per sample keep the adds busy.
+        const ROWS: usize = 16;
+        for (sums, rows) in sums.chunks_mut(ROWS).zip(values.chunks(ROWS * batch)) {
+            for b in 0..batch {
+                for (k, sum) in sums.iter_mut().enumerate() {
+                    *sum += rows[k * batch + b];
+                }
+            }
+        }
+    } else {
+        for column in values.chunks_exact(sums.len()) {
+            for (sum, &v) in sums.iter_mut().zip(column) {
+                *sum += v;
             }
         }
     }

@@ -38,6 +38,35 @@ pub(crate) fn row_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize)
     MatMut::from_row_major_slice_mut(data, rows, cols)
 }
 
+/// A batch of `batch` samples with `rows` values each: column-major (sample after sample)
+/// unless `feature_major` (feature after feature, see `Workspace`'s layouts).
+pub(crate) fn batch_matrix<T: Scalar>(
+    data: &[T],
+    rows: usize,
+    batch: usize,
+    feature_major: bool,
+) -> MatRef<'_, T> {
+    if feature_major {
+        row_major(data, rows, batch)
+    } else {
+        col_major(data, rows, batch)
+    }
+}
+
+/// Mutable [`batch_matrix`].
+pub(crate) fn batch_matrix_mut<T: Scalar>(
+    data: &mut [T],
+    rows: usize,
+    batch: usize,
+    feature_major: bool,
+) -> MatMut<'_, T> {
+    if feature_major {
+        row_major_mut(data, rows, batch)
+    } else {
+        col_major_mut(data, rows, batch)
+    }
+}
+
 /// Products with fewer multiply-adds than this run on one thread whatever the workspace
 /// allows: below about 256³ sharing a product between threads was measured slower than one
 /// thread (W3's largest product, 128 × 784 × 64, ran at 0.6 times the one-thread speed).

@@ -138,6 +138,76 @@ fn f32_and_f64_networks_agree_to_f32_precision() {
     }
 }
 
+/// An f32 network whose last hidden layer is wide enough (256) to be stored feature-major
+/// (see `Workspace`) gives the f64 network's loss, gradient, activations and deltas, which
+/// are all stored sample-major, to f32 precision, on a batch smaller than the workspace.
+///
+/// The tolerance is the one of `f32_and_f64_networks_agree_to_f32_precision`, relative to
+/// the largest entry: the sums here have at most 256 terms (the output layer's fan-in) where
+/// a layout mix-up (a transposed or shifted matrix) would be wrong by whole entries.
+#[test]
+fn a_feature_major_layer_gives_the_sample_major_results() {
+    const F32_TOL: f64 = 1e-4;
+    let (n_inputs, batch) = (12, 7);
+    let builder = Mlp::<f64>::builder(n_inputs)
+        .hidden(9, Activation::Tanh)
+        .hidden(256, Activation::Tanh)
+        .output(3, Activation::Softmax)
+        .loss(Loss::SoftmaxCrossEntropy)
+        .seed(8);
+    let net64: Mlp<f64> = builder.build().unwrap();
+    let net32: Mlp<f32> = builder.build().unwrap();
+    let x64: Vec<f64> = (0..n_inputs * batch)
+        .map(|i| (i as f64 * 0.37).cos())
+        .collect();
+    let x32: Vec<f32> = x64.iter().map(|&x| <f32 as mlp::Scalar>::cast(x)).collect();
+    let labels: Vec<usize> = (0..batch).map(|i| i % 3).collect();
+    let (mut ws64, mut ws32) = (net64.workspace(9).unwrap(), net32.workspace(9).unwrap());
+    let mut g64 = vec![0.0; net64.n_params()];
+    let mut g32 = vec![0.0_f32; net32.n_params()];
+    let l64 = net64
+        .loss_and_gradient(&mut ws64, &x64, Targets::Labels(&labels), &mut g64)
+        .unwrap();
+    let l32 = net32
+        .loss_and_gradient(&mut ws32, &x32, Targets::Labels(&labels), &mut g32)
+        .unwrap();
+    assert_relative_eq!(f64::from(l32), l64, max_relative = F32_TOL);
+    let close = |what: &str, a32: &[f32], a64: &[f64]| {
+        assert_eq!(a32.len(), a64.len(), "{what}: lengths");
+        let scale = a64.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        for (i, (&a, &b)) in a32.iter().zip(a64).enumerate() {
+            assert!(
+                (f64::from(a) - b).abs() <= F32_TOL * scale,
+                "{what}: entry {i}: f32 {a}, f64 {b}, scale {scale}"
+            );
+        }
+    };
+    close("gradient", &g32, &g64);
+    for layer in 0..3 {
+        assert_eq!(
+            ws32.activations(layer).shape(),
+            ws64.activations(layer).shape()
+        );
+        for (what, v32, v64) in [
+            (
+                "z",
+                ws32.pre_activations(layer),
+                ws64.pre_activations(layer),
+            ),
+            ("a", ws32.activations(layer), ws64.activations(layer)),
+            ("delta", ws32.deltas(layer), ws64.deltas(layer)),
+        ] {
+            // Copied into column-major matrices, whatever the workspace's layout.
+            let (v32, v64) = (v32.into_owned(), v64.into_owned());
+            close(
+                &format!("layer {layer} {what}"),
+                v32.as_slice(),
+                v64.as_slice(),
+            );
+        }
+    }
+}
+
 /// A 1-1-1 network by hand: tanh hidden unit, identity output, half squared error, one
 /// sample x = 1, target y = 0, with w1 = 0.5, b1 = 0, w2 = 2, b2 = 1.
 ///
