@@ -14,6 +14,7 @@
 //! column-major is its $n_{\text{in}} \times n_{\text{out}}$ transpose.
 
 use faer::linalg::matmul::matmul;
+use faer::reborrow::ReborrowMut;
 use faer::{Accum, MatMut, MatRef, Par};
 
 use crate::scalar::{Scalar, c};
@@ -102,9 +103,45 @@ pub(crate) fn gemm<T: Scalar>(
         debug_assert_eq!(threads, 1, "more threads need the `threads` feature");
         Par::Seq
     };
-    matmul(out, accum, a, b, c::<T>(1.0), par);
+    if matches!(par, Par::Seq) && a.ncols() >= BLOCK_MIN_DEPTH {
+        // faer computes a column-major destination; a row-major one is the transpose.
+        let (mut out, a, b) = if out.row_stride() == 1 {
+            (out, a, b)
+        } else {
+            (out.transpose_mut(), b.transpose(), a.transpose())
+        };
+        let rows = out.nrows();
+        let mut start = 0;
+        while start < rows {
+            let block = BLOCK_ROWS.min(rows - start);
+            matmul(
+                out.rb_mut().subrows_mut(start, block),
+                accum,
+                a.subrows(start, block),
+                b,
+                c::<T>(1.0),
+                par,
+            );
+            start += block;
+        }
+    } else {
+        matmul(out, accum, a, b, c::<T>(1.0), par);
+    }
     pulp::Arch::new().dispatch(ClearUpperState);
 }
+
+/// Products at least this deep run on one thread in blocks of [`BLOCK_ROWS`] destination
+/// rows (in the column-major orientation `faer` computes in).
+///
+/// For each four columns of the destination, `faer` sweeps the rows of $A$ over a depth of up
+/// to 512; at W4's shapes (`f32`, depth 784 and 1024, 1024 rows) 256-row blocks ran at
+/// 147-158 GFLOP/s where the whole product ran at 127-151. Each element is still the same
+/// sum in the same order, so the result does not change. Shallow products (depth 256, the
+/// weight gradients at batch 256) ran slower in blocks and are left whole.
+const BLOCK_MIN_DEPTH: usize = 512;
+
+/// The destination rows of one block of a deep product (see [`BLOCK_MIN_DEPTH`]).
+const BLOCK_ROWS: usize = 256;
 
 /// Leaves the CPU's vector registers in the clean state that plain SSE code expects.
 ///
