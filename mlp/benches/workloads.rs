@@ -53,6 +53,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
+use faer::linalg::matmul::matmul;
+use faer::reborrow::ReborrowMut;
+use faer::{Accum, MatMut, MatRef, Par};
 use mlp::{Activation, Loss, Mlp, Scalar, Targets, Workspace};
 use nalgebra::DMatrix;
 use optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig};
@@ -246,6 +249,15 @@ fn bench_w4<T: Scalar>(c: &mut Criterion) {
         });
         ws.set_threads(1).expect("one thread is always allowed");
     }
+    // The step's matrix products alone, as the passes call them (see `StepProducts`).
+    let mut products = StepProducts::new(&W4, &net, &mut ws, &inputs);
+    group.bench_function(format!("step_products_{}", T::NAME), |b| {
+        b.iter(|| products.run(Par::Seq));
+    });
+    #[cfg(feature = "threads")]
+    group.bench_function(format!("step_products_{}_2threads", T::NAME), |b| {
+        b.iter(|| products.run(Par::rayon(2)));
+    });
     // The backend's own rate: C = A B at 1024 x 1024, into a preallocated C.
     let n = 1024;
     let a = DMatrix::<T>::from_fn(n, n, |i, j| T::cast(((i * 7 + j * 3) % 11) as f64 / 11.0));
@@ -270,6 +282,168 @@ fn bench_w4<T: Scalar>(c: &mut Criterion) {
     });
     group.finish();
     passes(c, &W4, &net);
+}
+
+/// The matrix products of one training step and nothing else, back to back, with the step's
+/// shapes and memory layouts, through `faer` as `src/matmul.rs` calls it: for each layer
+/// $Z \mathrel{+}= W A_{\text{prev}}$ (onto the bias), then from the output down
+/// $\nabla W = \delta A_{\text{prev}}^\top$ and, above the first layer,
+/// $\delta_{\text{prev}} = W^\top \delta$. Each layer's layout (sample-major or
+/// feature-major) is read from the workspace's views after a forward pass, so the products
+/// follow the library. Its flop/s is the step's GEMM throughput.
+struct StepProducts<T> {
+    batch: usize,
+    /// `(n_in, n_out)` per layer.
+    shapes: Vec<(usize, usize)>,
+    /// Per layer: whether its batch matrices are feature-major.
+    feature_major: Vec<bool>,
+    inputs: Vec<T>,
+    weights: Vec<Vec<T>>,
+    grad_w: Vec<Vec<T>>,
+    z: Vec<Vec<T>>,
+    delta: Vec<Vec<T>>,
+}
+
+impl<T: Scalar> StepProducts<T> {
+    fn new(workload: &Workload, net: &Mlp<T>, ws: &mut Workspace<T>, inputs: &[T]) -> Self {
+        let batch = workload.batch;
+        net.forward(ws, inputs).expect("valid batch");
+        let shapes: Vec<(usize, usize)> =
+            workload.widths.windows(2).map(|w| (w[0], w[1])).collect();
+        let feature_major = (0..shapes.len())
+            .map(|l| ws.activations(l).strides().0 != 1)
+            .collect();
+        let filled = |len: usize| -> Vec<T> {
+            (0..len)
+                .map(|i| T::cast(((i * 7 % 13) as f64) / 13.0 - 0.4))
+                .collect()
+        };
+        Self {
+            batch,
+            feature_major,
+            inputs: inputs.to_vec(),
+            weights: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
+            grad_w: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
+            z: shapes.iter().map(|&(_, o)| filled(o * batch)).collect(),
+            delta: shapes.iter().map(|&(_, o)| filled(o * batch)).collect(),
+            shapes,
+        }
+    }
+
+    fn run(&mut self, par: Par) {
+        let b = self.batch;
+        let n_layers = self.shapes.len();
+        for l in 0..n_layers {
+            let (n_in, n_out) = self.shapes[l];
+            let (before, after) = self.z.split_at_mut(l);
+            let (a_prev, prev_fm) = if l == 0 {
+                (&self.inputs[..], false)
+            } else {
+                (&before[l - 1][..], self.feature_major[l - 1])
+            };
+            product(
+                batch_mut(&mut after[0], n_out, b, self.feature_major[l]),
+                Accum::Add,
+                MatRef::from_row_major_slice(&self.weights[l], n_out, n_in),
+                batch_ref(a_prev, n_in, b, prev_fm),
+                par,
+            );
+        }
+        for l in (0..n_layers).rev() {
+            let (n_in, n_out) = self.shapes[l];
+            let (a_prev, prev_fm) = if l == 0 {
+                (&self.inputs[..], false)
+            } else {
+                (&self.z[l - 1][..], self.feature_major[l - 1])
+            };
+            let (lower, upper) = self.delta.split_at_mut(l);
+            let delta = batch_ref(&upper[0], n_out, b, self.feature_major[l]);
+            product(
+                MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
+                Accum::Replace,
+                delta,
+                batch_ref(a_prev, n_in, b, prev_fm).transpose(),
+                par,
+            );
+            if l > 0 {
+                product(
+                    batch_mut(&mut lower[l - 1], n_in, b, prev_fm),
+                    Accum::Replace,
+                    MatRef::from_row_major_slice(&self.weights[l], n_out, n_in).transpose(),
+                    delta,
+                    par,
+                );
+            }
+        }
+    }
+}
+
+/// A batch matrix, sample-major (column-major) or feature-major (row-major).
+fn batch_ref<T: Scalar>(data: &[T], rows: usize, batch: usize, fm: bool) -> MatRef<'_, T> {
+    if fm {
+        MatRef::from_row_major_slice(data, rows, batch)
+    } else {
+        MatRef::from_column_major_slice(data, rows, batch)
+    }
+}
+
+/// Mutable [`batch_ref`].
+fn batch_mut<T: Scalar>(data: &mut [T], rows: usize, batch: usize, fm: bool) -> MatMut<'_, T> {
+    if fm {
+        MatMut::from_row_major_slice_mut(data, rows, batch)
+    } else {
+        MatMut::from_column_major_slice_mut(data, rows, batch)
+    }
+}
+
+/// One product as `src/matmul.rs`'s `gemm` runs it: on one thread, a product at least 512
+/// deep in blocks of 256 destination rows (in `faer`'s column-major orientation); then a
+/// `vzeroupper`.
+fn product<T: Scalar>(
+    out: MatMut<'_, T>,
+    accum: Accum,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    par: Par,
+) {
+    let one = T::cast(1.0);
+    if matches!(par, Par::Seq) && a.ncols() >= 512 {
+        let (mut out, a, b) = if out.row_stride() == 1 {
+            (out, a, b)
+        } else {
+            (out.transpose_mut(), b.transpose(), a.transpose())
+        };
+        let rows = out.nrows();
+        for start in (0..rows).step_by(256) {
+            let block = 256.min(rows - start);
+            matmul(
+                out.rb_mut().subrows_mut(start, block),
+                accum,
+                a.subrows(start, block),
+                b,
+                one,
+                par,
+            );
+        }
+    } else {
+        matmul(out, accum, a, b, one, par);
+    }
+    pulp::Arch::new().dispatch(ClearUpperState);
+}
+
+/// `src/matmul.rs`'s `ClearUpperState`: a `vzeroupper` after each `faer` product, as the
+/// library runs one.
+struct ClearUpperState;
+
+impl pulp::WithSimd for ClearUpperState {
+    type Output = ();
+
+    // Inlined into `pulp`'s AVX2 function, so that the compiler ends it with a `vzeroupper`.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        black_box(simd.splat_f32s(0.0));
+    }
 }
 
 /// W5: forward alone and forward + backward at a workload's shape.
