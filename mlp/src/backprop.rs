@@ -46,9 +46,9 @@ use crate::error::{Error, Quantity};
 use crate::loss::{Targets, loss_and_delta};
 use crate::matmul::{batch_matrix, batch_matrix_mut, gemm, row_major, row_major_mut};
 use crate::network::{Mlp, View};
-use crate::numeric::first_non_finite;
 use crate::scalar::{Scalar, c};
 use crate::workspace::Workspace;
+use optim::first_non_finite;
 
 /// Loss and accuracy of a network over a data set, from [`Mlp::evaluate`].
 #[derive(Clone, Copy, Debug, PartialEq)]

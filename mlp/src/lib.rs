@@ -91,8 +91,6 @@ mod matmul;
 #[cfg(feature = "threads")]
 mod parallel;
 
-mod numeric;
-
 pub use activation::Activation;
 pub use backprop::Evaluation;
 pub use error::{Error, Quantity};

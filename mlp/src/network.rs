@@ -208,12 +208,13 @@ impl<T: Scalar> Mlp<T> {
     /// [`Error::ParameterLength`] if `flat` is not [`Mlp::n_params`] long.
     pub fn non_finite_layer(&self, flat: &[T]) -> Result<Option<usize>, Error> {
         self.check_flat_len(flat.len())?;
-        if crate::numeric::first_non_finite(flat).is_none() {
+        if optim::first_non_finite(flat).is_none() {
             return Ok(None);
         }
-        Ok(self.layers.iter().position(|layer| {
-            crate::numeric::first_non_finite(&flat[layer.params_range()]).is_some()
-        }))
+        Ok(self
+            .layers
+            .iter()
+            .position(|layer| optim::first_non_finite(&flat[layer.params_range()]).is_some()))
     }
 
     pub(crate) fn check_flat_len(&self, len: usize) -> Result<(), Error> {

@@ -178,8 +178,8 @@ impl<T: Scalar> Workspace<T> {
     pub fn non_finite_layer(&self) -> Option<usize> {
         let own = (0..self.z.len()).find(|&layer| {
             let len = self.widths[layer + 1] * self.batch;
-            crate::numeric::first_non_finite(&self.z[layer][..len]).is_some()
-                || crate::numeric::first_non_finite(&self.a[layer][..len]).is_some()
+            optim::first_non_finite(&self.z[layer][..len]).is_some()
+                || optim::first_non_finite(&self.a[layer][..len]).is_some()
         });
         // With several threads, the other parts of the batch sit in the helpers.
         self.helpers

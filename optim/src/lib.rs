@@ -65,7 +65,7 @@ pub use adagrad::{Adagrad, AdagradConfig};
 pub use adam::{Adam, AdamConfig};
 pub use adamw::{AdamW, AdamWConfig};
 pub use error::Error;
-pub use optimizer::Optimizer;
+pub use optimizer::{Optimizer, first_non_finite};
 pub use rmsprop::{Rmsprop, RmspropConfig};
 pub use schedule::{
     Anneal, Constant, ConstantLr, CosineAnnealingLr, ExponentialLr, LinearLr, MultiStepLr,

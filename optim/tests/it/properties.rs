@@ -1,6 +1,6 @@
 //! Properties that hold for every input: special cases of one rule that equal another, the
 //! size of Adam's first step, what clipping may and may not do, schedules as pure functions
-//! of the step, and non-finite gradients refused without a trace.
+//! of the step, non-finite gradients refused without a trace, and the scan that finds them.
 
 use optim::clip::{Norm, clip_grad_norm, clip_grad_value, grad_norm};
 use optim::{
@@ -21,6 +21,26 @@ fn bits(values: &[f64]) -> Vec<u64> {
 }
 
 proptest! {
+    #[test]
+    fn the_scan_finds_the_first_non_finite_value_in_any_lane(
+        finite in vec(-1e30..1e30_f32, 0..80),
+        planted in vec((0_usize..80, 0_usize..3), 0..4),
+    ) {
+        // Lengths 0 to 79 cover a slice shorter than the sixteen partial sums, whole chunks of
+        // sixteen and every remainder; the planted values land in any lane of any chunk. The
+        // expected index is found by the obvious search, which does not vectorise.
+        let mut values = finite;
+        for &(at, kind) in &planted {
+            if at < values.len() {
+                values[at] = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY][kind];
+            }
+        }
+        let expected = values.iter().position(|x| !x.is_finite());
+        prop_assert_eq!(optim::first_non_finite(&values), expected);
+        let wide: Vec<f64> = values.iter().map(|&x| f64::from(x)).collect();
+        prop_assert_eq!(optim::first_non_finite(&wide), expected);
+    }
+
     #[test]
     fn sgd_without_momentum_is_plain_gradient_descent(
         (start, gradients) in point_and_gradients(),
