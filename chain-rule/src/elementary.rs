@@ -193,10 +193,12 @@ pub fn sigmoid_derivative<T: Real>(x: T) -> T {
 
 // ANCHOR_END: sigmoid
 
-/// The rectifier $\operatorname{relu}(x) = \max(x, 0)$.
+/// The rectifier $\operatorname{relu}(x) = \max(x, 0)$; NaN stays NaN, as in `PyTorch`, so a
+/// diverged value is not hidden behind a 0.
 #[inline]
 pub fn relu<T: Real>(x: T) -> T {
-    if x > T::zero() { x } else { T::zero() }
+    // `x <= 0` is false for NaN, which then passes through; `x > 0` would turn it into 0.
+    if x <= T::zero() { T::zero() } else { x }
 }
 
 /// $\operatorname{relu}'(x) = 1$ for $x > 0$, else 0 (0 at the kink, as in `PyTorch`).

@@ -207,6 +207,11 @@ fn relu_like_derivatives_at_the_kink_follow_pytorch() {
     // PyTorch: relu'(0) = 0 (threshold_backward uses x > 0) and leaky_relu'(0) = slope
     // (leaky_relu_backward uses x > 0 ? 1 : slope).
     assert_abs_diff_eq!(elementary::relu_derivative(0.0), 0.0);
+    // PyTorch: relu(nan) = nan (clamp_min keeps NaN); its derivative there is 0 (nan > 0 is
+    // false). relu(-0) is +0 or -0 alike for every later use, so only NaN is pinned.
+    assert!(elementary::relu(f64::NAN).is_nan());
+    assert!(elementary::relu(f32::NAN).is_nan());
+    assert_abs_diff_eq!(elementary::relu_derivative(f64::NAN), 0.0);
     assert_relative_eq!(elementary::leaky_relu_derivative(0.0, 0.1), 0.1);
     assert_relative_eq!(
         elementary::leaky_relu(-2.0, 0.1),
