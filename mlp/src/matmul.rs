@@ -164,3 +164,93 @@ impl pulp::WithSimd for ClearUpperState {
         std::hint::black_box(simd.splat_f32s(0.0));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn random<T: Scalar>(rng: &mut ChaCha8Rng, len: usize) -> Vec<T> {
+        (0..len).map(|_| c(rng.random_range(-1.0..1.0))).collect()
+    }
+
+    /// A deep product in blocks of 256 destination rows gives `faer`'s unblocked result to the
+    /// bit, in both destination layouts, replacing or accumulating, and is the product.
+    fn blocked_equals_whole<T: Scalar>() {
+        // 600 rows: two whole blocks and a partial one; depth 600 is past BLOCK_MIN_DEPTH.
+        let (rows, depth, cols) = (600, 600, 7);
+        assert!(depth >= BLOCK_MIN_DEPTH && rows > 2 * BLOCK_ROWS);
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let a = random::<T>(&mut rng, rows * depth);
+        let b = random::<T>(&mut rng, depth * cols);
+        let start = random::<T>(&mut rng, rows * cols);
+        for destination_row_major in [false, true] {
+            for accumulate in [false, true] {
+                let (a, b) = (row_major(&a, rows, depth), col_major(&b, depth, cols));
+                let mut blocked = start.clone();
+                gemm(
+                    batch_matrix_mut(&mut blocked, rows, cols, destination_row_major),
+                    a,
+                    b,
+                    accumulate,
+                    1,
+                );
+                let mut whole = start.clone();
+                let accum = if accumulate {
+                    Accum::Add
+                } else {
+                    Accum::Replace
+                };
+                matmul(
+                    batch_matrix_mut(&mut whole, rows, cols, destination_row_major),
+                    accum,
+                    a,
+                    b,
+                    c::<T>(1.0),
+                    Par::Seq,
+                );
+                assert!(
+                    blocked
+                        .iter()
+                        .zip(&whole)
+                        .all(|(x, y)| x.widen().to_bits() == y.widen().to_bits()),
+                    "blocked differs from whole (row-major destination: {destination_row_major}, accumulate: {accumulate})"
+                );
+                // And it is the product: each entry is a sum of at most 601 terms (600
+                // products and the start value) of magnitude below 1, so any summation order
+                // is within 601 * 601 * eps of it (n eps times the sum of magnitudes, to first
+                // order); a wrong block offset is off by O(1).
+                let bound = 601.0 * 601.0 * <T as num_traits::Float>::epsilon().widen();
+                let dst = batch_matrix(&blocked, rows, cols, destination_row_major);
+                for i in 0..rows {
+                    for j in 0..cols {
+                        let mut exact = if accumulate {
+                            let k = if destination_row_major {
+                                i * cols + j
+                            } else {
+                                j * rows + i
+                            };
+                            start[k].widen()
+                        } else {
+                            0.0
+                        };
+                        for k in 0..depth {
+                            exact += a[(i, k)].widen() * b[(k, j)].widen();
+                        }
+                        assert!(
+                            (dst[(i, j)].widen() - exact).abs() <= bound,
+                            "entry ({i}, {j})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deep_products_in_blocks_are_unchanged_to_the_bit() {
+        blocked_equals_whole::<f32>();
+        blocked_equals_whole::<f64>();
+    }
+}
