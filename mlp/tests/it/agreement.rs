@@ -141,17 +141,33 @@ fn f32_and_f64_networks_agree_to_f32_precision() {
 /// An f32 network whose last hidden layer is wide enough (256) to be stored feature-major
 /// (see `Workspace`) gives the f64 network's loss, gradient, activations and deltas, which
 /// are all stored sample-major, to f32 precision, on a batch smaller than the workspace.
-///
-/// The tolerance is the one of `f32_and_f64_networks_agree_to_f32_precision`, relative to
-/// the largest entry: the sums here have at most 256 terms (the output layer's fan-in) where
-/// a layout mix-up (a transposed or shifted matrix) would be wrong by whole entries.
 #[test]
 fn a_feature_major_layer_gives_the_sample_major_results() {
+    f32_layouts_give_the_f64_results(&[9, 256]);
+}
+
+/// An f32 network whose first layer is wide (256) and sample-major copies its $\delta$
+/// feature-major for its weight gradient (see `Workspace`); the gradient is still the f64
+/// network's, which copies nothing, to f32 precision, on a batch smaller than the workspace.
+#[test]
+fn a_transposed_first_delta_gives_the_same_weight_gradient() {
+    f32_layouts_give_the_f64_results(&[256, 9]);
+}
+
+/// Builds `n_inputs`-`hidden`-3 tanh networks in f32 and f64 and compares one batch's loss,
+/// gradient, activations and deltas.
+///
+/// The tolerance is the one of `f32_and_f64_networks_agree_to_f32_precision`, relative to
+/// the largest entry: the sums here have at most 256 terms (the widest fan-in) where a layout
+/// mix-up (a transposed or shifted matrix) would be wrong by whole entries.
+fn f32_layouts_give_the_f64_results(hidden: &[usize]) {
     const F32_TOL: f64 = 1e-4;
     let (n_inputs, batch) = (12, 7);
-    let builder = Mlp::<f64>::builder(n_inputs)
-        .hidden(9, Activation::Tanh)
-        .hidden(256, Activation::Tanh)
+    let mut builder = Mlp::<f64>::builder(n_inputs);
+    for &width in hidden {
+        builder = builder.hidden(width, Activation::Tanh);
+    }
+    let builder = builder
         .output(3, Activation::Softmax)
         .loss(Loss::SoftmaxCrossEntropy)
         .seed(8);
@@ -183,7 +199,7 @@ fn a_feature_major_layer_gives_the_sample_major_results() {
         }
     };
     close("gradient", &g32, &g64);
-    for layer in 0..3 {
+    for layer in 0..=hidden.len() {
         assert_eq!(
             ws32.activations(layer).shape(),
             ws64.activations(layer).shape()
