@@ -22,26 +22,26 @@
 //!
 //!     cargo bench -p mlp --features threads --bench workloads -- W4
 //!
-//! # Measured (2026-11-28, 17:37-17:55 UTC, this project's 2-core AVX-512 machine)
+//! # Measured (2026-11-28, this project's 2-core AVX-512 machine)
 //!
-//! Criterion medians, one run of `cargo bench -p mlp --bench workloads` and one of
-//! `--features threads ... -- W4`, each followed by the peers in the same order:
-//! `shared/peers/bench_peers.py --only W2,W3 --repeats 3` and `--only W4,W5 --repeats 3`.
-//! The machine is shared and its speed drifts by up to 20 % within an hour (`faer`'s 1024²
-//! `f32` product measured 149 GFLOP/s in the first run and 168 in the second), so W4 and
-//! W5 give both runs and ratios are taken within one run. `f32`, samples per second:
+//! Criterion medians. W2 and W3 at 17:37-17:42 UTC (`cargo bench -p mlp --bench workloads`,
+//! then `shared/peers/bench_peers.py --only W2,W3 --repeats 3`); W4 and W5 at 18:38-18:43
+//! (`... --bench workloads -- 'W4|W5_W4'`, then `--features threads ... -- W4`, then
+//! `bench_peers.py --only W4,W5 --repeats 3`). The machine is shared and its speed drifts by
+//! up to 20 % within an hour, so W4 and W5 give both runs and ratios are taken within one
+//! run. `f32`, samples per second:
 //!
 //! | workload | mlp | JAX `jit`, 1 core | JAX, XLA's threads | PyTorch eager | NumPy | scikit-learn |
 //! | --- | --- | --- | --- | --- | --- | --- |
 //! | W2 epoch, 1 thread | 3.67 M | 2.73 M | 2.41 M | 180 k | 898 k | 428 k |
 //! | W3 epoch, 1 thread | 143 k | 180 k | 172 k | 49 k | 49 k | 57 k |
 //! | W3, `flush_subnormals` | 176 k (186-187 k in two runs just before) | | | | | |
-//! | W4 step, 1 thread | 13.1-14.3 k | 14.8 k | | 13.8 k | 13.5 k | |
-//! | W4 step, 2 threads | 22.8 k | | 23.8 k | 22.8 k | 22.4 k | |
+//! | W4 step, 1 thread | 15.0-15.3 k | 15.0 k | | 14.4 k | 14.2 k | |
+//! | W4 step, 2 threads | 22.7 k | | 28.1 k | 24.2 k | 24.2 k | |
 //!
 //! `f64`: W2 1.00 M, W3 96 k (flushing changes nothing: an `f64` moment needs about 6700
-//! decays by 0.9 to become subnormal, the epoch has 938 steps), W4 5.4-6.6 k on one thread
-//! and 10.6 k on two (PyTorch 7.0 k and 13.4 k, NumPy 6.4 k and 10.2 k).
+//! decays by 0.9 to become subnormal, the epoch has 938 steps), W4 6.5 k on one thread
+//! and 10.0 k on two (PyTorch 7.4 k and 13.5 k, NumPy 6.8 k and 11.6 k).
 //!
 //! Against the targets of issue 5:
 //!
@@ -56,26 +56,27 @@
 //!   Adam's element loop, bound by its two divisions and one square root per parameter
 //!   (PyTorch's formula, kept for bit-exact agreement), and 45 % is in `faer`'s kernels.
 //! - W4, one thread, the step's GEMM throughput at least the backend's own 1024² rate: **not
-//!   met**. The step's products alone ran at 0.91 of `faer`'s 1024² product in both runs
-//!   (136/149 and 152/168 GFLOP/s), the whole step at 0.84 and 0.81 (2.45 GFLOP of true
+//!   met**. The step's products alone ran at 0.90 and 0.95 of `faer`'s 1024² product
+//!   (149/165 and 159/168 GFLOP/s), the whole step at 0.87 in both runs (2.45 GFLOP of true
 //!   work; the peers' nominal 2.86 GFLOP would give 17 % more). The gap is in `faer`'s
 //!   kernels at these shapes: the weight gradients are only 256 deep, and a 256-row panel
-//!   runs a 64-row kernel after two 96-row ones. PyTorch reached 0.81 of its own 1024² rate,
-//!   NumPy 0.94.
-//! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 22.8 k against
-//!   PyTorch's 22.8 k (1.00). Letting `faer` share each product between the threads instead
+//!   runs a 64-row kernel after two 96-row ones. PyTorch reached 0.89 of its own 1024² rate,
+//!   NumPy 0.93. The step itself is as fast as JAX's on one core and faster than PyTorch's.
+//! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 22.7 k against
+//!   24.2 k for both (0.94); 1.00 at 17:51, when the peers ran slower. Letting `faer` share each product between the threads instead
 //!   of splitting the batch gave the same step time within noise in `f32` and a 10 % slower
 //!   one in `f64`, in an interleaved comparison earlier the same day.
-//! - W5, backward at most 1.65 times forward at W4: **not met**, 1.93 and 1.82 (`f32`), 1.77
-//!   and 1.82 (`f64`); 1.68-1.81 in four runs at 14:04-14:21. The ideal flop ratio is 1.56.
-//!   In the second run the backward pass took 10.9 ms, as long as NumPy's, and the forward
-//!   6.0 ms against NumPy's 7.4: the forward products are 784 and 1024 deep, the weight
-//!   gradients 256. PyTorch measured 1.76, NumPy 1.47 (both include the loss in the forward
+//! - W5, backward at most 1.65 times forward at W4: **not reliably met**, 1.63 and 1.74
+//!   (`f32`), 1.94 and 1.86 (`f64`); before the first layer's `δ` was copied feature-major
+//!   for its weight gradient, 1.82-1.93 (`f32`, 17:47-17:54). The ideal flop ratio is 1.56.
+//!   In the second run the backward pass took 10.5 ms, about NumPy's 10.2, and the forward
+//!   6.0 ms against NumPy's 6.9: the forward products are 784 and 1024 deep, the weight
+//!   gradients 256. PyTorch measured 1.76, NumPy 1.48 (both include the loss in the forward
 //!   time, 2560 logits). At W2 `mlp` measures 1.02 (`f32`) and 0.76 (`f64`).
 //! - No heap allocation inside a training step: **met** (`tests/it/allocation.rs`).
 //!
 //! Tried for W4 and W5 and measured no better: every layer feature-major, transposed copies
-//! of `δ`, other block sizes, `f64` feature-major layers.
+//! of the other layers' `δ`, other block sizes, `f64` feature-major layers.
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
