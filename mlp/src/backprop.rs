@@ -411,7 +411,12 @@ impl<T: Scalar> Mlp<T> {
             let (lower, upper) = ws.delta.split_at_mut(l);
             let delta = if l == 0 && !ws.first_delta_transposed.is_empty() {
                 let copy = &mut ws.first_delta_transposed[..n_out * batch];
-                transpose_into(&upper[0][..n_out * batch], n_out, batch, copy);
+                batch_matrix_mut(copy, n_out, batch, true).copy_from(batch_matrix(
+                    &upper[0][..n_out * batch],
+                    n_out,
+                    batch,
+                    false,
+                ));
                 batch_matrix(copy, n_out, batch, true)
             } else {
                 batch_matrix(&upper[0][..n_out * batch], n_out, batch, delta_fm)
@@ -458,23 +463,6 @@ impl<T: Scalar> Mlp<T> {
                     &ws.a[l - 1][..n_in * batch],
                     delta_prev,
                 );
-            }
-        }
-    }
-}
-
-/// Copies a sample-major `rows × batch` matrix into `out` feature-major, in tiles that
-/// stay in the first-level cache.
-fn transpose_into<T: Scalar>(values: &[T], rows: usize, batch: usize, out: &mut [T]) {
-    const TILE: usize = 32;
-    for r0 in (0..rows).step_by(TILE) {
-        let r1 = (r0 + TILE).min(rows);
-        for b0 in (0..batch).step_by(TILE) {
-            let b1 = (b0 + TILE).min(batch);
-            for r in r0..r1 {
-                for b in b0..b1 {
-                    out[r * batch + b] = values[b * rows + r];
-                }
             }
         }
     }
