@@ -217,11 +217,12 @@ mod tests {
                         .all(|(x, y)| x.widen().to_bits() == y.widen().to_bits()),
                     "blocked differs from whole (row-major destination: {destination_row_major}, accumulate: {accumulate})"
                 );
-                // And it is the product: each entry is a sum of at most 601 terms (600
-                // products and the start value) of magnitude below 1, so any summation order
-                // is within 601 * 601 * eps of it (n eps times the sum of magnitudes, to first
-                // order); a wrong block offset is off by O(1).
-                let bound = 601.0 * 601.0 * <T as num_traits::Float>::epsilon().widen();
+                // And it is the product: each entry is a sum of 601 terms (600 products and
+                // the start value), which any summation order computes within 601 eps times
+                // the sum of their magnitudes (to first order). The f64 reference is within
+                // the same bound with f64's eps, so the two differ by at most twice the bound
+                // in T's eps; a wrong block offset is off by whole terms.
+                let eps = <T as num_traits::Float>::epsilon().widen();
                 let dst = batch_matrix(&blocked, rows, cols, destination_row_major);
                 for i in 0..rows {
                     for j in 0..cols {
@@ -235,12 +236,17 @@ mod tests {
                         } else {
                             0.0
                         };
+                        let mut magnitude = exact.abs();
                         for k in 0..depth {
-                            exact += a[(i, k)].widen() * b[(k, j)].widen();
+                            let term = a[(i, k)].widen() * b[(k, j)].widen();
+                            exact += term;
+                            magnitude += term.abs();
                         }
+                        let bound = 2.0 * 601.0 * eps * magnitude;
                         assert!(
                             (dst[(i, j)].widen() - exact).abs() <= bound,
-                            "entry ({i}, {j})"
+                            "entry ({i}, {j}): {} against {exact}, bound {bound}",
+                            dst[(i, j)].widen()
                         );
                     }
                 }
