@@ -63,9 +63,10 @@
 //!   runs a 64-row kernel after two 96-row ones. PyTorch reached 0.89 of its own 1024² rate,
 //!   NumPy 0.93. The step itself is as fast as JAX's on one core and faster than PyTorch's.
 //! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 22.7 k against
-//!   24.2 k for both (0.94); 1.00 at 17:51, when the peers ran slower. Letting `faer` share each product between the threads instead
-//!   of splitting the batch gave the same step time within noise in `f32` and a 10 % slower
-//!   one in `f64`, in an interleaved comparison earlier the same day.
+//!   24.2 k for both (0.94); 1.00 at 17:51, when the peers ran slower. Letting `faer` share
+//!   each product between the threads instead of splitting the batch gave the same step time
+//!   within noise in `f32` and a 10 % slower one in `f64`, in an interleaved comparison
+//!   earlier the same day.
 //! - W5, backward at most 1.65 times forward at W4: **not reliably met**, 1.63 and 1.74
 //!   (`f32`), 1.94 and 1.86 (`f64`); before the first layer's `δ` was copied feature-major
 //!   for its weight gradient, 1.82-1.93 (`f32`, 17:47-17:54). The ideal flop ratio is 1.56.

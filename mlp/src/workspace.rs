@@ -229,10 +229,7 @@ const TRANSPOSED_FIRST_DELTA_MIN_WIDTH: usize = 256;
 /// Whether the first layer's $\delta$ gets a feature-major copy (see
 /// [`TRANSPOSED_FIRST_DELTA_MIN_WIDTH`]).
 fn transposes_first_delta<T: Scalar>(widths: &[usize], feature_major: &[bool]) -> bool {
-    size_of::<T>() == 4
-        && widths.len() > 2
-        && !feature_major[0]
-        && widths[1] >= TRANSPOSED_FIRST_DELTA_MIN_WIDTH
+    size_of::<T>() == 4 && !feature_major[0] && widths[1] >= TRANSPOSED_FIRST_DELTA_MIN_WIDTH
 }
 
 /// An `f32` last hidden layer at least this wide is stored feature-major. Narrower layers
