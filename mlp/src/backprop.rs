@@ -215,12 +215,15 @@ impl<T: Scalar> Mlp<T> {
     ///
     /// # Errors
     ///
-    /// As [`Mlp::forward`] (the input may hold more samples than the workspace).
+    /// As [`Mlp::forward`] (the input may hold more samples than the workspace); an error
+    /// about a sample names its index in `inputs`, whichever batch it was in.
     pub fn predict_labels(&self, ws: &mut Workspace<T>, inputs: &[T]) -> Result<Vec<usize>, Error> {
         let n = self.n_samples(inputs)?;
         let mut labels = Vec::with_capacity(n);
-        for chunk in inputs.chunks(ws.capacity * self.n_inputs) {
-            self.forward(ws, chunk)?;
+        let capacity = ws.capacity;
+        for (index, chunk) in inputs.chunks(capacity * self.n_inputs).enumerate() {
+            self.forward(ws, chunk)
+                .map_err(|e| numbered_in_data(e, index * capacity))?;
             labels.extend(
                 ws.output_slice()
                     .chunks_exact(self.n_outputs())
@@ -249,7 +252,8 @@ impl<T: Scalar> Mlp<T> {
     ///
     /// # Errors
     ///
-    /// As [`Mlp::loss`] with [`Targets::Labels`].
+    /// As [`Mlp::loss`] with [`Targets::Labels`]; an error about a sample names its index in
+    /// `inputs` and `labels`, whichever batch it was in.
     pub fn evaluate(
         &self,
         ws: &mut Workspace<T>,
@@ -266,10 +270,16 @@ impl<T: Scalar> Mlp<T> {
         let mut loss_sum = 0.0;
         let mut correct = 0_usize;
         let width = ws.capacity * self.n_inputs;
-        for (chunk, chunk_labels) in inputs.chunks(width).zip(labels.chunks(ws.capacity)) {
-            let batch = self.check_batch(ws, chunk)?;
+        let chunks = inputs.chunks(width).zip(labels.chunks(ws.capacity));
+        for (index, (chunk, chunk_labels)) in chunks.enumerate() {
+            let start = index * ws.capacity;
+            let batch = self
+                .check_batch(ws, chunk)
+                .map_err(|e| numbered_in_data(e, start))?;
             let targets = Targets::Labels(chunk_labels);
-            targets.validate(self.loss, self.n_outputs(), batch)?;
+            targets
+                .validate(self.loss, self.n_outputs(), batch)
+                .map_err(|e| numbered_in_data(e, start))?;
             self.forward_unchecked(ws, chunk, batch);
             loss_sum += self.output_delta(ws, &targets).widen() * batch as f64;
             correct += ws
@@ -490,6 +500,19 @@ fn sum_samples<T: Scalar>(values: &[T], batch: usize, feature_major: bool, sums:
             }
         }
     }
+}
+
+/// `error` with the sample it names (if any) renumbered from a batch that starts at sample
+/// `start` of a larger data set to that data set: what [`Mlp::evaluate`] and
+/// [`Mlp::predict_labels`] report, since the caller never sees their batches.
+fn numbered_in_data(mut error: Error, start: usize) -> Error {
+    if let Error::NonFiniteInput { sample, .. }
+    | Error::LabelOutOfRange { sample, .. }
+    | Error::InvalidTarget { sample, .. } = &mut error
+    {
+        *sample += start;
+    }
+    error
 }
 
 /// The index of the largest output (first on ties), or `output > 1/2` for one output.

@@ -85,7 +85,9 @@ pub enum Error {
     WorkspaceMismatch,
     /// An input is NaN or infinite.
     NonFiniteInput {
-        /// The sample (row of the data set, column of the batch matrix) within the batch.
+        /// The sample (row of the data set, column of the batch matrix): its index in the
+        /// inputs given (the whole data set for [`crate::Mlp::evaluate`] and
+        /// [`crate::Mlp::predict_labels`], which run it batch by batch).
         sample: usize,
         /// The feature (column of the data set).
         feature: usize,
@@ -101,7 +103,8 @@ pub enum Error {
     },
     /// A class label is not below the number of classes.
     LabelOutOfRange {
-        /// The sample within the batch.
+        /// The sample: its index in the labels given (the whole data set for
+        /// [`crate::Mlp::evaluate`]).
         sample: usize,
         /// The label.
         label: usize,

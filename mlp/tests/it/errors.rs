@@ -313,3 +313,56 @@ fn messages_are_lowercase_without_a_full_stop() {
         "input of sample 3, feature 7 is NaN (not finite)"
     );
 }
+
+/// `evaluate` and `predict_labels` take any number of samples and run them through the
+/// workspace a capacity-sized chunk at a time; an error must still name the sample by its
+/// index in the caller's data, not in the chunk. Ten samples through a workspace of 4 are
+/// chunks 0..4, 4..8 and 8..10, so sample 9 is the second sample of the third chunk.
+#[test]
+fn errors_of_chunked_passes_name_the_sample_in_the_whole_data() {
+    let (net, mut ws) = classifier();
+    assert_eq!(ws.capacity(), 4);
+    let n_samples = 10;
+    let x: Vec<f64> = (0..3 * n_samples).map(|i| f64::from(i) * 0.01).collect();
+    let labels = [0, 1, 1, 0, 1, 0, 0, 1, 1, 0];
+    assert!(net.evaluate(&mut ws, &x, &labels).is_ok());
+    assert_eq!(net.predict_labels(&mut ws, &x).map(|l| l.len()), Ok(10));
+
+    let mut nan = x.clone();
+    nan[9 * 3 + 2] = f64::NAN;
+    for result in [
+        net.predict_labels(&mut ws, &nan).map(|_| ()),
+        net.evaluate(&mut ws, &nan, &labels).map(|_| ()),
+        net.accuracy(&mut ws, &nan, &labels).map(|_| ()),
+    ] {
+        match result {
+            Err(Error::NonFiniteInput {
+                sample: 9,
+                feature: 2,
+                value,
+            }) => assert!(value.is_nan()),
+            other => panic!("expected a non-finite input at sample 9, feature 2, got {other:?}"),
+        }
+    }
+    let mut inf = x.clone();
+    inf[5 * 3] = f64::INFINITY;
+    assert_eq!(
+        net.evaluate(&mut ws, &inf, &labels),
+        Err(Error::NonFiniteInput {
+            sample: 5,
+            feature: 0,
+            value: f64::INFINITY
+        })
+    );
+
+    let mut bad_labels = labels;
+    bad_labels[6] = 2;
+    assert_eq!(
+        net.evaluate(&mut ws, &x, &bad_labels),
+        Err(Error::LabelOutOfRange {
+            sample: 6,
+            label: 2,
+            n_classes: 2
+        })
+    );
+}
