@@ -114,9 +114,10 @@ pub struct EarlyStopping {
 /// Gradient clipping, applied to all the network's gradients as one vector (`optim::clip`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Clip {
-    /// Rescale the gradient so its Euclidean norm is at most this (`clip_grad_norm`).
+    /// Rescale the gradient so its Euclidean norm is at most this (`clip_grad_norm`);
+    /// finite and positive.
     Norm(f64),
-    /// Clamp every gradient entry into `[-c, c]` (`clip_grad_value`).
+    /// Clamp every gradient entry into `[-c, c]` (`clip_grad_value`); finite and positive.
     Value(f64),
 }
 
@@ -346,9 +347,10 @@ impl<O> Trainer<O> {
     /// A trainer with `config` and `optimizer` (a schedule, if any, wraps the optimizer).
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for 0 epochs, a batch size of 0, a validation fraction
-    /// outside `(0, 1)`, a patience of 0, a negative or non-finite `min_delta`, or a clipping
-    /// bound that is negative or not finite.
+    /// [`Error::InvalidConfig`] naming the setting, the value and its allowed range for 0
+    /// epochs, a batch size of 0, a validation fraction outside `(0, 1)` or NaN, a patience
+    /// of 0, a negative or non-finite `min_delta`, or a clipping bound that is not finite and
+    /// positive (named `"Clip::Norm"` or `"Clip::Value"`).
     pub fn new(config: TrainConfig, optimizer: O) -> Result<Self, Error> {
         let invalid = |name, value: f64, allowed| {
             Err(Error::InvalidConfig {
@@ -376,13 +378,16 @@ impl<O> Trainer<O> {
                 return invalid("min_delta", stopping.min_delta, "finite and >= 0");
             }
         }
-        match config.clip {
-            Some(Clip::Norm(bound) | Clip::Value(bound))
-                if !(bound.is_finite() && bound >= 0.0) =>
-            {
-                return invalid("clip", bound, "finite and >= 0");
+        // A bound of 0 is refused although `optim::clip` (like PyTorch) accepts it: it would
+        // zero every gradient, so the network would silently never move.
+        if let Some(clip) = config.clip {
+            let (name, bound) = match clip {
+                Clip::Norm(bound) => ("Clip::Norm", bound),
+                Clip::Value(bound) => ("Clip::Value", bound),
+            };
+            if !(bound.is_finite() && bound > 0.0) {
+                return invalid(name, bound, "finite and > 0");
             }
-            _ => {}
         }
         Ok(Self { config, optimizer })
     }

@@ -582,13 +582,6 @@ fn bad_settings_are_typed_errors() {
             ..
         })
     ));
-    assert!(matches!(
-        invalid(TrainConfig {
-            clip: Some(Clip::Norm(f64::NAN)),
-            ..config
-        }),
-        Some(Error::InvalidConfig { name: "clip", .. })
-    ));
     assert_eq!(
         invalid(TrainConfig {
             batch_size: 0,
@@ -597,6 +590,78 @@ fn bad_settings_are_typed_errors() {
         .map(|e| e.to_string()),
         Some("batch_size must be at least 1, found 0".to_string())
     );
+}
+
+/// Every float setting of `TrainConfig` is checked against its range, NaN and the
+/// infinities included, and the error names the setting, the value and the range.
+#[test]
+fn float_settings_outside_their_range_are_typed_errors() {
+    let config = TrainConfig::default();
+    let invalid = |config: TrainConfig| Trainer::new(config, sgd(0.1)).err();
+    // NaN is not equal to itself, so each case is matched by name and range, and the value
+    // compared by its bits.
+    let assert_invalid =
+        |config: TrainConfig, name: &str, value: f64, allowed: &str| match invalid(config) {
+            Some(Error::InvalidConfig {
+                name: found_name,
+                value: found_value,
+                allowed: found_allowed,
+            }) => {
+                assert_eq!((found_name, found_allowed), (name, allowed));
+                assert_eq!(found_value.to_bits(), value.to_bits(), "{name}");
+            }
+            other => panic!("expected {name} = {value} to be refused, got {other:?}"),
+        };
+    for fraction in [0.0, -0.25, 1.0, 1.5, f64::NAN, f64::INFINITY] {
+        let config = TrainConfig {
+            validation_fraction: Some(fraction),
+            ..config
+        };
+        assert_invalid(config, "validation_fraction", fraction, "in (0, 1)");
+    }
+    for min_delta in [-1e-9, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let stopping = EarlyStopping {
+            patience: 5,
+            min_delta,
+        };
+        let config = TrainConfig {
+            early_stopping: Some(stopping),
+            ..config
+        };
+        assert_invalid(config, "min_delta", min_delta, "finite and >= 0");
+    }
+    // A bound of 0 would zero every step's gradient: the network would never move.
+    for bound in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        for (clip, name) in [
+            (Clip::Norm(bound), "Clip::Norm"),
+            (Clip::Value(bound), "Clip::Value"),
+        ] {
+            let config = TrainConfig {
+                clip: Some(clip),
+                ..config
+            };
+            assert_invalid(config, name, bound, "finite and > 0");
+        }
+    }
+    assert_eq!(
+        invalid(TrainConfig {
+            clip: Some(Clip::Value(0.0)),
+            ..config
+        })
+        .map(|e| e.to_string()),
+        Some("Clip::Value must be finite and > 0, found 0".to_string())
+    );
+    // The edges of the ranges are allowed.
+    let allowed = TrainConfig {
+        validation_fraction: Some(0.999),
+        early_stopping: Some(EarlyStopping {
+            patience: 1,
+            min_delta: 0.0,
+        }),
+        clip: Some(Clip::Norm(f64::MIN_POSITIVE)),
+        ..config
+    };
+    assert!(Trainer::new(allowed, sgd(0.1)).is_ok());
 }
 
 #[test]
