@@ -350,10 +350,124 @@ fn divergence_is_an_error_naming_epoch_step_and_layer() -> TestResult {
     Ok(())
 }
 
+/// The loss can overflow while every activation is finite: half the squared error of an
+/// output of 1e155 is 5e309, beyond `f64::MAX` (1.8e308). With a learning rate of 0 nothing
+/// moves, so the samples 1 and 2 (outputs 1e150 and 2e150, losses near 1e300) pass and the
+/// third, 1e5, overflows the loss at step 3.
+#[test]
+fn a_loss_that_overflows_with_finite_activations_is_named() -> TestResult {
+    let data = Dataset::new(
+        vec![1.0, 2.0, 1e5],
+        1,
+        vec![0, 1, 0],
+        vec!["x".into()],
+        vec!["0".into(), "1".into()],
+    )?;
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
+        .output(1, Activation::Identity)
+        .build()?;
+    let weight = net.layers()[0].weights_range().start;
+    net.params_mut()[weight] = 1e150;
+    let start = net.params().to_vec();
+    let config = TrainConfig {
+        epochs: 2,
+        batch_size: 1,
+        shuffle: false,
+        ..TrainConfig::default()
+    };
+    let error = Trainer::new(config, sgd(0.0))?
+        .fit(&mut net, &data)
+        .expect_err("the third sample's loss overflows");
+    assert_eq!(
+        error,
+        Error::Diverged {
+            epoch: 1,
+            step: 3,
+            quantity: Quantity::Loss,
+            layer: None,
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "training diverged at epoch 1, step 3: non-finite loss"
+    );
+    // The output itself was finite: the guard named the loss, not an activation.
+    let output = net.predict(&[1e5])?;
+    assert!(output[0].is_finite() && output[0] > 1e154);
+    assert_eq!(net.params(), &start[..]);
+    Ok(())
+}
+
+/// A gradient whose entries are all finite has a finite norm, even when the squares of its
+/// entries overflow (entries above `sqrt(f64::MAX)`, about 1.3e154): with weight 1e40 and
+/// input 1e60 the output is 1e100, the loss 5e199, and the weight's gradient
+/// `(a - y) x = 1e160`. The history records its norm; the ratio of two norms whose squares
+/// overflow or underflow is measured too.
+#[test]
+fn norms_of_finite_entries_neither_overflow_nor_underflow() -> TestResult {
+    let data = Dataset::new(
+        vec![1e60],
+        1,
+        vec![0],
+        vec!["x".into()],
+        vec!["0".into(), "1".into()],
+    )?;
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
+        .output(1, Activation::Identity)
+        .build()?;
+    let weight = net.layers()[0].weights_range().start;
+    net.params_mut()[weight] = 1e40;
+    let mut ws = net.workspace(1)?;
+    let mut grad = vec![0.0; net.n_params()];
+    net.loss_and_gradient(
+        &mut ws,
+        data.features(),
+        Targets::Labels(data.labels()),
+        &mut grad,
+    )?;
+    assert!(grad[0] > 1e159 && grad.iter().all(|g| g.is_finite()));
+    let config = TrainConfig {
+        epochs: 1,
+        batch_size: 1,
+        ..TrainConfig::default()
+    };
+    let history = Trainer::new(config, sgd(0.0))?.fit(&mut net, &data)?;
+    // `hypot` is computed without overflow to within an ulp; the trainer's rescaled sum (a
+    // division, a square and an addition per entry, a square root and a product) is within
+    // a few eps: 4 eps relative covers both.
+    assert_relative_eq!(
+        history.last().grad_norms[0],
+        grad[0].hypot(grad[1]),
+        max_relative = 4.0 * f64::EPSILON
+    );
+
+    // Layer 1 grown by 1 %, once at parameters near 1e200 (squares overflow) and once near
+    // 1e-200 (squares underflow to 0): the ratio is still 0.01, to the 1e-12 of the test
+    // above.
+    let net = moons_net(3);
+    for scale in [1e200, 1e-200] {
+        let mut before = net.params().to_vec();
+        for p in &mut before[net.layers()[1].params_range()] {
+            *p *= scale;
+        }
+        let mut after = before.clone();
+        for p in &mut after[net.layers()[1].params_range()] {
+            *p *= 1.01;
+        }
+        let ratios = train::update_ratios(&net, &before, &after)?;
+        assert_relative_eq!(ratios[1], 0.01, max_relative = 1e-12);
+    }
+    Ok(())
+}
+
 /// Overflow inside the passes is named too: with a rate of 1e10 the activations of an `f32`
 /// network with rectified linear units overflow within a few steps (f32's range ends near
-/// 3.4e38), and with 1e50 the gradients of the same `f64` network do. Either way the network
-/// keeps finite parameters.
+/// 3.4e38). A gradient entry overflows, with finite activations and loss, when a large
+/// error meets a large activation: in a linear 1-1-1 network with weights 1 and 1e-290 and
+/// the input 1e300, the hidden activation is 1e300, the output 1e10 (loss 5e19), and the
+/// output layer's weight gradient `1e10 * 1e300` is infinite (the first layer's,
+/// `1e-290 * 1e10 * 1e300 = 1e20`, is finite). Either way the network keeps finite
+/// parameters.
 #[test]
 fn overflowing_activations_and_gradients_are_named() -> TestResult {
     let moons = mlp::data::moons(40, 0.1, 2)?;
@@ -390,23 +504,43 @@ fn overflowing_activations_and_gradients_are_named() -> TestResult {
     );
     assert!(net32.params().iter().all(|p| p.is_finite()));
 
-    let mut net64: Mlp<f64> = builder.build()?;
-    let error = Trainer::new(config, sgd(1e50))?
-        .fit(&mut net64, &moons)
-        .expect_err("f64 gradients overflow");
-    assert!(
-        matches!(
-            error,
-            Error::Diverged {
-                epoch: 1,
-                quantity: Quantity::Gradient,
-                layer: Some(_),
-                ..
-            }
-        ),
-        "{error:?}"
+    let data = Dataset::new(
+        vec![1e300],
+        1,
+        vec![0],
+        vec!["x".into()],
+        vec!["0".into(), "1".into()],
+    )?;
+    let mut net64: Mlp<f64> = Mlp::<f64>::builder(1)
+        .hidden(1, Activation::Identity)
+        .output(1, Activation::Identity)
+        .build()?;
+    let (first, second) = (
+        net64.layers()[0].weights_range().start,
+        net64.layers()[1].weights_range().start,
     );
-    assert!(net64.params().iter().all(|p| p.is_finite()));
+    net64.params_mut().fill(0.0);
+    net64.params_mut()[first] = 1.0;
+    net64.params_mut()[second] = 1e-290;
+    let start = net64.params().to_vec();
+    let config = TrainConfig {
+        epochs: 1,
+        batch_size: 1,
+        ..TrainConfig::default()
+    };
+    let error = Trainer::new(config, sgd(0.1))?
+        .fit(&mut net64, &data)
+        .expect_err("the output layer's gradient overflows");
+    assert_eq!(
+        error,
+        Error::Diverged {
+            epoch: 1,
+            step: 1,
+            quantity: Quantity::Gradient,
+            layer: Some(1),
+        }
+    );
+    assert_eq!(net64.params(), &start[..]);
     Ok(())
 }
 
