@@ -24,6 +24,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,9 @@ use crate::scalar::Scalar;
 pub const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_NAME: &str = "mlp";
+
+/// Calls of [`Mlp::save`] so far in this process: part of each temporary file's name.
+static SAVE_CALLS: AtomicU64 = AtomicU64::new(0);
 
 #[derive(Serialize, Deserialize)]
 struct SavedLayer {
@@ -195,9 +199,10 @@ impl<T: Scalar> Mlp<T> {
         Self::from_json(&json)
     }
 
-    /// Saves the network to `path` atomically: a temporary file in the same directory is
-    /// written, flushed to disk and renamed over `path`, so `path` always holds either the old
-    /// file or the complete new one.
+    /// Saves the network to `path` atomically: a temporary file in the same directory
+    /// (`.<name>.tmp-<process id>-<call number>`, its own for every call, so threads saving
+    /// to one path do not collide) is written, flushed to disk and renamed over `path`, so
+    /// `path` always holds either the old file or one complete new one.
     ///
     /// # Errors
     ///
@@ -210,9 +215,12 @@ impl<T: Scalar> Mlp<T> {
             path: path.display().to_string(),
             message: "not a file path".to_string(),
         })?;
+        // The process id keeps other processes' saves apart, the counter this process's
+        // threads: each call writes its own temporary file.
+        let call = SAVE_CALLS.fetch_add(1, Ordering::Relaxed);
         let mut temp_name = std::ffi::OsString::from(".");
         temp_name.push(file_name);
-        temp_name.push(format!(".tmp-{}", std::process::id()));
+        temp_name.push(format!(".tmp-{}-{call}", std::process::id()));
         let temp = path.with_file_name(temp_name);
         let io_error = |p: &Path, e: std::io::Error| Error::Io {
             path: p.display().to_string(),

@@ -160,3 +160,66 @@ fn damaged_files_are_typed_errors() {
         Err(Error::Format { .. })
     ));
 }
+
+/// The names in a directory, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Threads of one process saving to one path must not share a temporary file: with a name
+/// made of the process id alone, one thread truncates and rewrites the file another is about
+/// to rename, and the other's rename then fails (its file is gone) or installs a file still
+/// being written. Every save must succeed and the file must be one of the two networks.
+#[test]
+fn threads_saving_to_one_path_do_not_collide() {
+    let dir = TempDir::new("threads");
+    let path = dir.0.join("net.json");
+    let nets = [network::<f64>(), {
+        let mut other = network::<f64>();
+        other.params_mut()[0] += 1.0;
+        other
+    }];
+    let start = std::sync::Barrier::new(nets.len());
+    std::thread::scope(|scope| {
+        for net in &nets {
+            let (path, start) = (&path, &start);
+            scope.spawn(move || {
+                start.wait();
+                for round in 0..40 {
+                    net.save(path)
+                        .unwrap_or_else(|e| panic!("save {round} failed: {e}"));
+                }
+            });
+        }
+    });
+    let loaded = Mlp::<f64>::load(&path).unwrap();
+    assert!(nets.contains(&loaded));
+    assert_eq!(names_in(&dir.0), ["net.json"]);
+}
+
+/// A save whose final rename fails (the target is a directory) is an error naming the target,
+/// and removes its temporary file.
+#[test]
+fn a_failed_rename_is_an_error_and_leaves_no_temporary_file() {
+    let dir = TempDir::new("rename");
+    let target = dir.0.join("net.json");
+    std::fs::create_dir(&target).unwrap();
+    std::fs::write(target.join("keep"), "not a network").unwrap();
+    match network::<f64>().save(&target) {
+        Err(Error::Io { path, message }) => {
+            assert_eq!(path, target.display().to_string());
+            assert!(!message.is_empty());
+        }
+        other => panic!(
+            "expected an io error naming {}, got {other:?}",
+            target.display()
+        ),
+    }
+    assert_eq!(names_in(&dir.0), ["net.json"]);
+    assert_eq!(names_in(&target), ["keep"]);
+}
