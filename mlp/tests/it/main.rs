@@ -8,4 +8,5 @@ mod gradcheck;
 mod kernels;
 mod results;
 mod save;
+mod stability;
 mod train;
