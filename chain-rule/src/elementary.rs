@@ -13,6 +13,12 @@
 //! At the kink $x = 0$ the ReLU-like derivatives follow `PyTorch`: [`relu_derivative`] is 0
 //! there and [`leaky_relu_derivative`] is the slope.
 //!
+//! [`tanh_derivative_from_output`] and [`sigmoid_derivative_from_output`] give the same
+//! derivatives from the function's value $a$ instead of $x$ ($1 - a^2$ and $a(1 - a)$), the
+//! form a backward pass uses when it has stored $a$; they lose relative accuracy in the tails.
+//! [`crate::fast`] has `f32` forms of tanh and the sigmoid that the compiler vectorises, for
+//! the same hot loops.
+//!
 //! [`Elementary`] describes one of these functions as data, for [`crate::composition`], for
 //! printing formulas and for random expression trees in the tests.
 
@@ -160,6 +166,35 @@ pub fn tanh_derivative<T: Real>(x: T) -> T {
     T::from_f64(4.0) * e / (one_plus_e * one_plus_e)
 }
 
+/// $\tanh'$ in terms of the function's value: $1 - a^2$, given $a = \tanh x$.
+///
+/// $$ \frac{d}{dx} \tanh x = 1 - \tanh^2 x = 1 - a^2 $$
+///
+/// Plain text: `d tanh(x)/dx = 1 - a^2` with `a = tanh(x)`.
+/// The backward pass of a network has $a$ stored from the forward pass, so this costs one
+/// multiplication and one subtraction and no exponential; it is what `PyTorch`'s
+/// `tanh_backward` computes.
+///
+/// Accuracy: an error $\delta a$ in $a$ becomes an error of about $2|a|\,\delta a$ in the
+/// result, plus two roundings.
+/// That is small next to 1, but not next to the result in the tails: $1 - a^2$ subtracts two
+/// nearly equal numbers there, and the relative error grows like $\sinh^2 x$.
+/// In `f64`, $\tanh 20$ rounds to exactly 1, so this returns 0 where [`tanh_derivative`]
+/// returns $4e^{-40} \approx 1.7 \times 10^{-17}$.
+/// Use [`tanh_derivative`] when $x$ is at hand and the tails matter.
+///
+/// ```
+/// use chain_rule::elementary::{tanh, tanh_derivative, tanh_derivative_from_output};
+///
+/// let x = 0.5_f64;
+/// let by_output = tanh_derivative_from_output(tanh(x));
+/// assert!((by_output - tanh_derivative(x)).abs() < 1e-15);
+/// ```
+#[inline]
+pub fn tanh_derivative_from_output<T: Real>(a: T) -> T {
+    T::one() - a * a
+}
+
 // ANCHOR: sigmoid
 /// The logistic sigmoid $\sigma(x) = \frac{1}{1 + e^{-x}}$, in $(0, 1)$.
 ///
@@ -192,6 +227,35 @@ pub fn sigmoid_derivative<T: Real>(x: T) -> T {
 }
 
 // ANCHOR_END: sigmoid
+
+/// $\sigma'$ in terms of the function's value: $a(1 - a)$, given $a = \sigma(x)$.
+///
+/// $$ \sigma'(x) = \sigma(x)\,(1 - \sigma(x)) = a(1 - a) $$
+///
+/// Plain text: `sigmoid'(x) = a (1 - a)` with `a = sigmoid(x)`.
+/// This is the factor $\hat y(1 - \hat y)$ of the perceptron's gradient: the backward pass
+/// has $a$ stored from the forward pass, so it costs a subtraction and a multiplication and no
+/// exponential; it is what `PyTorch`'s `sigmoid_backward` computes.
+///
+/// Accuracy: an error $\delta a$ in $a$ becomes an error of about $|1 - 2a|\,\delta a$ in the
+/// result, plus two roundings.
+/// For $x \ll 0$ that is fine ($a$ is small and $1 - a$ exact), but for $x \gg 0$ the factor
+/// $1 - a$ subtracts two nearly equal numbers and the relative error grows like $e^{x}$:
+/// in `f64`, $\sigma(40)$ rounds to exactly 1 and this returns 0 where
+/// [`sigmoid_derivative`] returns $e^{-40} \approx 4.2 \times 10^{-18}$.
+/// Use [`sigmoid_derivative`] when $x$ is at hand and the tails matter.
+///
+/// ```
+/// use chain_rule::elementary::{sigmoid, sigmoid_derivative, sigmoid_derivative_from_output};
+///
+/// let x = 0.5_f64;
+/// let by_output = sigmoid_derivative_from_output(sigmoid(x));
+/// assert!((by_output - sigmoid_derivative(x)).abs() < 1e-15);
+/// ```
+#[inline]
+pub fn sigmoid_derivative_from_output<T: Real>(a: T) -> T {
+    a * (T::one() - a)
+}
 
 /// The rectifier $\operatorname{relu}(x) = \max(x, 0)$; NaN stays NaN, as in `PyTorch`, so a
 /// diverged value is not hidden behind a 0.

@@ -66,6 +66,9 @@ pub mod real;
 // The links of a chain, each with its derivative.
 pub mod elementary;
 
+// Vectorisable f32 tanh and sigmoid for the hot loops of later crates.
+pub mod fast;
+
 // The chain rule by hand.
 pub mod composition;
 

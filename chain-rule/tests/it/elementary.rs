@@ -1,5 +1,6 @@
 //! Every elementary function: its hand-written derivative against central differences, against
 //! duals and against the tape, over random inputs; golden values; stability at ±1000; f32.
+//! The output forms of tanh' and sigmoid' against the x forms and central differences.
 
 use approx::{assert_abs_diff_eq, assert_relative_eq};
 use chain_rule::elementary::{self, Elementary};
@@ -7,8 +8,8 @@ use chain_rule::{Dual, Real, Tape};
 use proptest::prelude::*;
 
 use crate::support::{
-    EPS, central, central_tolerance, dual_derivative, tape_derivative, third_derivative,
-    value_error,
+    EPS, central, central_tolerance, dual_derivative, second_derivative, tape_derivative,
+    third_derivative, value_error,
 };
 
 /// Duals and the tape compute each derivative by a formula that is the same number as the hand
@@ -38,6 +39,43 @@ fn function_and_input() -> impl Strategy<Value = (Elementary, f64)> {
         (0.0..0.5_f64, away_from_kink).prop_map(|(slope, x)| (Elementary::LeakyRelu { slope }, x)),
         (-30.0..30.0_f64).prop_map(|x| (Elementary::Softplus, x)),
     ]
+}
+
+/// Relative error of the x-form `tanh_derivative` and `sigmoid_derivative`: one exponential of
+/// an exact argument (1 ulp) and three correctly rounded operations on positive numbers, as
+/// `support::value_error` counts them.
+const X_FORM_ULPS: f64 = 4.0;
+
+/// The derivative of tanh or the sigmoid computed from the function's computed value `a`
+/// (`tanh_derivative_from_output` or `sigmoid_derivative_from_output`), and a bound on how far
+/// that can be from the true derivative.
+///
+/// `a` is off by at most `value_error` (4 eps |a|). The output form g(a) turns that into
+/// |g'(a)| times as much: 2|a| for 1 - a^2 and |1 - 2a| for a (1 - a). Next to 1 this is a few
+/// eps, but next to the result it is the cancellation of the tails: relative to sech^2 x the
+/// error grows like sinh^2 x, relative to sigma (1 - sigma) like e^x, until the output form
+/// keeps no correct digit (at |x| = 20, tanh x rounds to 1 and 1 - a^2 is 0). Then the output
+/// form's own two roundings: for 1 - a^2, half an ulp of a^2 and half an ulp of the result;
+/// for a (1 - a), half an ulp of 1 - a (times a) and half an ulp of the result.
+fn from_output(f: Elementary, x: f64) -> (f64, f64) {
+    let true_derivative = f.derivative(x).unwrap();
+    let a = f.eval(x).unwrap();
+    let moved = value_error(f, x);
+    match f {
+        Elementary::Tanh => (
+            elementary::tanh_derivative_from_output(a),
+            2.0 * a.abs() * moved + EPS * (a * a + true_derivative) / 2.0,
+        ),
+        Elementary::Sigmoid => (
+            elementary::sigmoid_derivative_from_output(a),
+            (1.0 - 2.0 * a).abs() * moved + EPS * true_derivative,
+        ),
+        _ => unreachable!("only tanh and the sigmoid have an output form"),
+    }
+}
+
+fn tanh_or_sigmoid() -> impl Strategy<Value = Elementary> {
+    prop_oneof![Just(Elementary::Tanh), Just(Elementary::Sigmoid)]
 }
 
 proptest! {
@@ -80,6 +118,31 @@ proptest! {
         prop_assert!(
             (second - numeric).abs() <= tolerance,
             "{f:?} at {x}: nested duals {second}, difference {numeric}, tolerance {tolerance}"
+        );
+    }
+
+    #[test]
+    fn derivative_from_output_agrees_with_the_x_form(f in tanh_or_sigmoid(), x in -30.0..30.0_f64) {
+        let (by_output, error) = from_output(f, x);
+        let by_x = f.derivative(x).unwrap();
+        let tolerance = error + X_FORM_ULPS * EPS * by_x;
+        prop_assert!(
+            (by_output - by_x).abs() <= tolerance,
+            "{f:?} at x = {x}: from output {by_output}, from x {by_x}, tolerance {tolerance}"
+        );
+    }
+
+    #[test]
+    fn derivative_from_output_matches_central_difference(f in tanh_or_sigmoid(), x in -8.0..8.0_f64) {
+        // The central difference's own error bound (support.rs), plus the output form's.
+        let (by_output, error) = from_output(f, x);
+        let (numeric, h) = central(&f, x).unwrap();
+        let third = third_derivative(&f, x).unwrap();
+        let value_error = value_error(f, x - h).max(value_error(f, x + h));
+        let tolerance = central_tolerance(third, value_error, h, x, by_output) + error;
+        prop_assert!(
+            (by_output - numeric).abs() <= tolerance,
+            "{f:?} at x = {x}: from output {by_output}, central {numeric}, tolerance {tolerance}"
         );
     }
 
@@ -200,6 +263,54 @@ fn golden_values() {
         1.0,
         max_relative = TOL
     );
+}
+
+#[test]
+fn derivatives_from_output_golden_values() {
+    // Rounding only: a handful of correctly rounded operations from exact.
+    const TOL: f64 = 1e-15;
+    use elementary::{sigmoid_derivative_from_output, tanh_derivative_from_output};
+    // At x = 0: a = tanh 0 = 0 gives 1 - 0 = 1; a = sigma(0) = 1/2 gives 1/2 * 1/2 = 1/4.
+    assert_relative_eq!(tanh_derivative_from_output(0.0), 1.0, max_relative = TOL);
+    assert_relative_eq!(
+        sigmoid_derivative_from_output(0.5),
+        0.25,
+        max_relative = TOL
+    );
+    // At x = ln 3 (see golden_values): tanh = 4/5 gives 1 - 16/25 = 9/25; sigma = 3/4 gives
+    // 3/4 * 1/4 = 3/16.
+    assert_relative_eq!(tanh_derivative_from_output(0.8), 0.36, max_relative = TOL);
+    assert_relative_eq!(
+        sigmoid_derivative_from_output(0.75),
+        0.1875,
+        max_relative = TOL
+    );
+    // The tails: tanh 20 = 1 - 2e^-40 and sigma(40) = 1 - e^-40 round to exactly 1 in f64 (the
+    // float below 1 is 1 - 2^-53 = 1 - 1.1e-16), so the output forms return 0, where the x
+    // forms keep full accuracy (tails_keep_relative_accuracy): why `elementary` computes its
+    // derivatives from x.
+    assert_abs_diff_eq!(tanh_derivative_from_output(elementary::tanh(20.0)), 0.0);
+    assert_abs_diff_eq!(
+        sigmoid_derivative_from_output(elementary::sigmoid(40.0)),
+        0.0
+    );
+    // Generic over Real: through a dual number the output form's derivative is the second
+    // derivative, d/dx (1 - tanh^2 x) = -2 tanh x sech^2 x and d/dx sigma (1 - sigma) =
+    // sigma' (1 - 2 sigma): -2 * 4/5 * 9/25 = -0.576 and 3/16 * (1 - 3/2) = -0.09375 at ln 3.
+    let ln3 = 3.0_f64.ln();
+    let by_duals = [
+        tanh_derivative_from_output(elementary::tanh(Dual::variable(ln3))).derivative,
+        sigmoid_derivative_from_output(elementary::sigmoid(Dual::variable(ln3))).derivative,
+    ];
+    for (f, found, expected) in [
+        (Elementary::Tanh, by_duals[0], -0.576),
+        (Elementary::Sigmoid, by_duals[1], -0.093_75),
+    ] {
+        assert_relative_eq!(found, expected, max_relative = 8.0 * TOL);
+        // And it matches nested duals of the function itself.
+        let nested = second_derivative(&f, ln3).unwrap();
+        assert_relative_eq!(found, nested, max_relative = AUTODIFF_ULPS * EPS);
+    }
 }
 
 #[test]

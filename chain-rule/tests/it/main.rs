@@ -5,6 +5,7 @@ mod dual;
 mod elementary;
 mod errors;
 mod expression;
+mod fast;
 mod finite_difference;
 mod real;
 mod support;
