@@ -5,8 +5,9 @@
 //! derivative $\sigma'$ is `chain_rule::elementary`'s derivative:
 //! [`Activation::apply`] and [`Activation::derivative`] call them directly, and the batched
 //! loops of the forward and backward passes call them element by element.
-//! The one exception is speed for `f32` tanh and sigmoid (see [`crate::Scalar`]): those use
-//! the vectorisable formulation in this module, tested against `chain_rule`'s functions.
+//! For speed, the batched `f32` tanh and sigmoid call `chain_rule::fast`'s vectorisable forms
+//! instead, and their backward loops the derivatives in terms of the stored output,
+//! $1 - a^2$ and $a(1 - a)$ (see [`crate::Scalar`]); this module writes no formula of its own.
 //!
 //! Softmax is not element-wise: it maps a column $z \in \mathbb{R}^K$ to
 //!
@@ -196,85 +197,4 @@ pub(crate) fn max_of<T: Scalar>(z: &[T]) -> T {
         }
     }
     m
-}
-
-/// Vectorisable `f32` kernels for tanh and the sigmoid.
-///
-/// `std`'s `f32::tanh` is a call into the C library per element (about 15 ns); these loops are
-/// plain arithmetic the compiler turns into SIMD (under 1 ns per element).
-pub(crate) mod fast {
-    /// Beyond this $|x|$ the `f32` value of $\tanh x$ is $\pm 1$ to within the rational
-    /// approximation's error; inputs are clamped to it (Eigen's constant for non-FMA builds).
-    const CLAMP: f32 = 7.905_311;
-    /// Below this $|x|$, $\tanh x = x$ to `f32` precision ($x^3/3 < 2^{-24} x$).
-    const TINY: f32 = 0.000_4;
-
-    // The rational approximation tanh(x) ~ x P(x^2) / Q(x^2) of Eigen's
-    // `generic_fast_tanh_float` (a minimax fit on [-7.9, 7.9]): P of degree 6 and Q of
-    // degree 3 in x^2.
-    const ALPHA_1: f32 = 4.893_524_6e-3;
-    const ALPHA_3: f32 = 6.372_619_3e-4;
-    const ALPHA_5: f32 = 1.485_722_4e-5;
-    const ALPHA_7: f32 = 5.122_297e-8;
-    const ALPHA_9: f32 = -8.604_672e-11;
-    const ALPHA_11: f32 = 2.000_188e-13;
-    const ALPHA_13: f32 = -2.760_768_5e-16;
-    const BETA_0: f32 = 4.893_525e-3;
-    const BETA_2: f32 = 2.268_434_6e-3;
-    const BETA_4: f32 = 1.185_347_1e-4;
-    const BETA_6: f32 = 1.198_258_4e-6;
-
-    /// $\tanh x$ for one `f32`, by the rational approximation; NaN stays NaN.
-    #[inline]
-    pub(crate) fn tanh(x: f32) -> f32 {
-        // `clamp` keeps NaN (where `min`/`max` would turn it into the bound), so a diverged
-        // value stays visible.
-        let clamped = x.clamp(-CLAMP, CLAMP);
-        let x2 = clamped * clamped;
-        let mut p = x2 * ALPHA_13 + ALPHA_11;
-        p = x2 * p + ALPHA_9;
-        p = x2 * p + ALPHA_7;
-        p = x2 * p + ALPHA_5;
-        p = x2 * p + ALPHA_3;
-        p = x2 * p + ALPHA_1;
-        p *= clamped;
-        let mut q = x2 * BETA_6 + BETA_4;
-        q = x2 * q + BETA_2;
-        q = x2 * q + BETA_0;
-        if x.abs() < TINY { x } else { p / q }
-    }
-
-    /// $\sigma(x) = \frac12 + \frac12 \tanh(x / 2)$ for one `f32`.
-    #[inline]
-    pub(crate) fn sigmoid(x: f32) -> f32 {
-        0.5 + 0.5 * tanh(0.5 * x)
-    }
-
-    /// `a = tanh(z)` element-wise.
-    pub(crate) fn tanh_f32(z: &[f32], a: &mut [f32]) {
-        for (a, &z) in a.iter_mut().zip(z) {
-            *a = tanh(z);
-        }
-    }
-
-    /// `delta *= 1 - a^2` element-wise, with `a = tanh(z)`.
-    pub(crate) fn tanh_backward_f32(a: &[f32], delta: &mut [f32]) {
-        for (d, &a) in delta.iter_mut().zip(a) {
-            *d *= 1.0 - a * a;
-        }
-    }
-
-    /// `a = sigmoid(z)` element-wise.
-    pub(crate) fn sigmoid_f32(z: &[f32], a: &mut [f32]) {
-        for (a, &z) in a.iter_mut().zip(z) {
-            *a = sigmoid(z);
-        }
-    }
-
-    /// `delta *= a (1 - a)` element-wise, with `a = sigmoid(z)`.
-    pub(crate) fn sigmoid_backward_f32(a: &[f32], delta: &mut [f32]) {
-        for (d, &a) in delta.iter_mut().zip(a) {
-            *d *= a * (1.0 - a);
-        }
-    }
 }

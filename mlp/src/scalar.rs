@@ -2,28 +2,31 @@
 //!
 //! [`Scalar`] gathers what the three libraries underneath ask of a number: `nalgebra`'s
 //! matrix products, `optim`'s [`num_traits::Float`] and `chain-rule`'s [`Real`] (the
-//! activation functions and their derivatives are `chain_rule::elementary`'s).
+//! activation functions and their derivatives are `chain-rule`'s).
 //! It is sealed: only `f32` and `f64` implement it, because the matrix products reach the fast
 //! `matrixmultiply` kernels for exactly those two types.
 //!
-//! Two methods are the element-wise hot loops of the forward and backward passes for tanh
-//! and the sigmoid.
-//! For `f64` they call `chain_rule::elementary` element by element.
-//! For `f32` they use the vectorisable formulation of [`crate::activation`]'s `fast` kernels (a
-//! rational approximation of $\tanh$ accurate to a few ulps, and
-//! $\sigma(x) = \frac12 + \frac12 \tanh(x/2)$), because `std`'s `tanh` costs about 15 ns per
-//! element, more than all the matrix products of a small network together.
-//! The integration tests compare both with `chain_rule::elementary` over dense grids.
+//! Four methods are the element-wise hot loops of the forward and backward passes for tanh
+//! and the sigmoid; each calls a `chain-rule` function element by element and writes no
+//! formula of its own.
+//! For `f64` they call `chain_rule::elementary`'s functions and derivatives of $z$.
+//! For `f32` the forward loops call `chain_rule::fast`'s `tanh_f32` and `sigmoid_f32` (a
+//! rational approximation of $\tanh$ accurate to $4\varepsilon$, and
+//! $\sigma(x) = \frac12 + \frac12 \tanh(x/2)$), which the compiler vectorises, because `std`'s
+//! `tanh` costs about 15 ns per element, more than all the matrix products of a small network
+//! together; the backward loops compute the derivative from the stored output, $1 - a^2$ and
+//! $a(1 - a)$ (`elementary::tanh_derivative_from_output` and
+//! `elementary::sigmoid_derivative_from_output`), as `PyTorch` does.
+//! The integration tests check every kernel against those functions to the bit; `chain-rule`'s
+//! own tests bound the `f32` forms' errors.
 
 use std::fmt;
 
 use chain_rule::Real;
-use chain_rule::elementary;
+use chain_rule::{elementary, fast};
 use nalgebra::{ClosedAddAssign, ClosedMulAssign};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-use crate::activation::fast;
 
 mod private {
     pub trait Sealed {}
@@ -128,19 +131,27 @@ impl Scalar for f32 {
     }
 
     fn tanh_slice(z: &[Self], a: &mut [Self]) {
-        fast::tanh_f32(z, a);
+        for (a, &z) in a.iter_mut().zip(z) {
+            *a = fast::tanh_f32(z);
+        }
     }
 
     fn tanh_backward(_z: &[Self], a: &[Self], delta: &mut [Self]) {
-        fast::tanh_backward_f32(a, delta);
+        for (d, &a) in delta.iter_mut().zip(a) {
+            *d *= elementary::tanh_derivative_from_output(a);
+        }
     }
 
     fn sigmoid_slice(z: &[Self], a: &mut [Self]) {
-        fast::sigmoid_f32(z, a);
+        for (a, &z) in a.iter_mut().zip(z) {
+            *a = fast::sigmoid_f32(z);
+        }
     }
 
     fn sigmoid_backward(_z: &[Self], a: &[Self], delta: &mut [Self]) {
-        fast::sigmoid_backward_f32(a, delta);
+        for (d, &a) in delta.iter_mut().zip(a) {
+            *d *= elementary::sigmoid_derivative_from_output(a);
+        }
     }
 }
 

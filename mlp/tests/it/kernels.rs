@@ -1,10 +1,13 @@
-//! The batched activation kernels against `chain_rule::elementary`, element by element.
+//! The batched activation kernels against `chain_rule`'s scalar functions, element by element.
 //!
-//! For `f64` the kernels call `chain_rule` directly, so they must agree exactly. For `f32`,
-//! tanh and the sigmoid use a vectorisable rational approximation; these tests pin how far
-//! it may stray from the true function (computed by `chain_rule` in `f64` and rounded).
+//! The kernels write no formula of their own: each must equal, to the bit, the `chain_rule`
+//! function it calls. For `f64` those are `chain_rule::elementary`'s functions and derivatives
+//! of z; for `f32` tanh and the sigmoid they are `chain_rule::fast`'s vectorisable forms and
+//! the derivatives from the stored output. How far the `f32` forms may stray from the true
+//! functions is `chain-rule`'s to test (its `tests/it/fast.rs`).
 
 use chain_rule::elementary;
+use chain_rule::fast;
 use mlp::Activation;
 
 /// Inputs: a dense grid over [-20, 20] (steps of 1/1024, exact in f32), tiny values around 0
@@ -21,74 +24,37 @@ fn grid() -> Vec<f32> {
     xs
 }
 
-/// Distance in units of `f32::EPSILON * max(|expected|, floor)`: relative error for values
-/// of normal size, absolute error (in ulps of `floor`) near 0.
-fn error_in_ulps(found: f32, expected: f64, floor: f64) -> f64 {
-    (f64::from(found) - expected).abs() / (f64::from(f32::EPSILON) * expected.abs().max(floor))
-}
-
-fn forward_f32(activation: Activation, xs: &[f32]) -> Vec<f32> {
-    let mut out = vec![0.0; xs.len()];
-    activation.forward(1, xs, &mut out);
-    out
-}
-
-/// tanh: the rational approximation is a minimax fit whose relative error is a few units of
-/// `f32::EPSILON` (Eigen documents its `float` version to a couple of ulps); 4 ulps relative
-/// (with a floor of 1e-30, i.e. relative everywhere that matters) bounds the measured
-/// maximum (printed on failure) with room for the rounding of the final division.
+/// For f32 tanh and the sigmoid the batched kernels are `chain_rule::fast`'s functions, and
+/// the backward kernels multiply delta by `chain_rule`'s derivative of the stored output: equal
+/// to the last bit. Delta is not 1 here, so that the multiplication is checked too.
 #[test]
-fn f32_tanh_agrees_with_chain_rule_to_a_few_ulps() {
-    const TANH_ULPS: f64 = 4.0;
+fn f32_tanh_and_sigmoid_kernels_are_chain_rule_functions_exactly() {
+    type Forms = (fn(f32) -> f32, fn(f32) -> f32);
+    let cases: [(Activation, Forms); 2] = [
+        (
+            Activation::Tanh,
+            (fast::tanh_f32, elementary::tanh_derivative_from_output),
+        ),
+        (
+            Activation::Sigmoid,
+            (
+                fast::sigmoid_f32,
+                elementary::sigmoid_derivative_from_output,
+            ),
+        ),
+    ];
     let xs = grid();
-    let found = forward_f32(Activation::Tanh, &xs);
-    let worst = xs
-        .iter()
-        .zip(&found)
-        .map(|(&x, &t)| (error_in_ulps(t, elementary::tanh(f64::from(x)), 1e-30), x))
-        .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
-    assert!(
-        worst.0 <= TANH_ULPS,
-        "worst error {} ulps at x = {}",
-        worst.0,
-        worst.1
-    );
-}
-
-/// sigmoid = 1/2 + tanh(x/2)/2: the tanh error carries over, plus one rounding of the sum.
-/// Relative accuracy is lost where sigma(x) is tiny (x < -10), so the error is measured
-/// absolutely there: floor 1/2, the size of the terms summed.
-#[test]
-fn f32_sigmoid_agrees_with_chain_rule_to_a_few_ulps_of_one_half() {
-    const SIGMOID_ULPS: f64 = 4.0;
-    let xs = grid();
-    let found = forward_f32(Activation::Sigmoid, &xs);
-    for (&x, &s) in xs.iter().zip(&found) {
-        let e = error_in_ulps(s, elementary::sigmoid(f64::from(x)), 0.5);
-        assert!(e <= SIGMOID_ULPS, "sigmoid({x}) = {s}: {e} ulps");
-    }
-}
-
-/// The backward kernels multiply delta by sigma'(z) computed from the stored output
-/// (1 - a^2 for tanh, a (1 - a) for the sigmoid): exact algebra, with the output's error of a
-/// few ulps of 1 turning into an absolute error of a few ulps (the derivatives are at most
-/// 1); 8 ulps of 1 leaves room for the product's rounding.
-#[test]
-fn f32_backward_kernels_agree_with_chain_rule_derivatives() {
-    const DERIVATIVE_ULPS: f64 = 8.0;
-    let xs = grid();
-    for activation in [Activation::Tanh, Activation::Sigmoid] {
-        let a = forward_f32(activation, &xs);
-        let mut delta = vec![1.0_f32; xs.len()];
+    let delta_in: Vec<f32> = (0..xs.len()).map(|i| 0.5 + (i % 7) as f32 / 8.0).collect();
+    for (activation, (function, derivative_from_output)) in cases {
+        let mut a = vec![0.0; xs.len()];
+        activation.forward(1, &xs, &mut a);
+        let mut delta = delta_in.clone();
         activation.backward(&xs, &a, &mut delta);
-        for (&x, &d) in xs.iter().zip(&delta) {
-            let expected = activation.derivative(f64::from(x));
-            let e = error_in_ulps(d, expected, 1.0);
-            assert!(
-                e <= DERIVATIVE_ULPS,
-                "{}'({x}) = {d}, expected {expected}",
-                activation.name()
-            );
+        for (((&x, &a), &d), &d_in) in xs.iter().zip(&a).zip(&delta).zip(&delta_in) {
+            let name = activation.name();
+            assert_eq!(a.to_bits(), function(x).to_bits(), "{name}({x})");
+            let expected = d_in * derivative_from_output(function(x));
+            assert_eq!(d.to_bits(), expected.to_bits(), "{name}'({x})");
         }
     }
 }
