@@ -1,10 +1,10 @@
 //! The element type a network computes in: `f32` or `f64`.
 //!
-//! [`Scalar`] gathers what the three libraries underneath ask of a number: `nalgebra`'s
-//! matrix products, `optim`'s [`num_traits::Float`] and `chain-rule`'s [`Real`] (the
+//! [`Scalar`] gathers what the libraries underneath ask of a number: `nalgebra`'s matrices,
+//! `faer`'s matrix products, `optim`'s [`num_traits::Float`] and `chain-rule`'s [`Real`] (the
 //! activation functions and their derivatives are `chain-rule`'s).
-//! It is sealed: only `f32` and `f64` implement it, because the matrix products reach the fast
-//! `matrixmultiply` kernels for exactly those two types.
+//! It is sealed: only `f32` and `f64` implement it, because the matrix products reach
+//! `faer`'s fast kernels for exactly those two types.
 //!
 //! Four methods are the element-wise hot loops of the forward and backward passes for tanh
 //! and the sigmoid; each calls a `chain-rule` function element by element and writes no

@@ -169,13 +169,22 @@ impl<T: Scalar> Workspace<T> {
     }
 
     /// $\delta^l = \partial L / \partial z^l$ of the last backward pass: `n_out × batch`.
-    /// The first layer's $\delta$ is not computed (no gradient flows into the data).
+    /// Every layer has one, the first included; no $\delta$ is computed for the data itself
+    /// (nothing below the first layer needs it).
     ///
     /// # Panics
     ///
     /// If `layer` is not below the number of layers.
     pub fn deltas(&self, layer: usize) -> View<'_, T> {
         self.matrix(&self.delta[layer], layer)
+    }
+
+    /// Whether the first layer's weight gradient $\delta X^\top$ reads a feature-major copy of
+    /// its $\delta$ rather than $\delta$ itself (in `f32`, for a wide first layer stored
+    /// sample-major; see the [module docs](self)). For benchmarks that replay a step's
+    /// matrix products with the step's layouts.
+    pub fn copies_first_delta(&self) -> bool {
+        !self.first_delta_transposed.is_empty()
     }
 
     /// The network's output $a^L$ of the last forward pass: `n_outputs × batch`.
