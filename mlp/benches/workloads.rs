@@ -10,9 +10,12 @@
 //! - W4: 784-1024-1024-10 ReLU, softmax cross-entropy, batch 256, SGD lr 0.01; one training
 //!   step, with its throughput stated in floating-point operations (criterion's "elem/s" is
 //!   flop/s); `step_products` runs the step's matrix products alone (same shapes, layouts and
-//!   blocks, no element-wise work), whose flop/s is the step's GEMM throughput; next to them a
-//!   plain 1024 × 1024 product into a preallocated matrix by the matrix-product backend itself
-//!   (`faer`, one thread), and by `nalgebra` (`matrixmultiply`) for comparison.
+//!   blocks, no element-wise work), whose flop/s is the step's GEMM throughput; `product_*`
+//!   runs each of those products alone, repeated (warm caches); next to them a plain
+//!   1024 × 1024 product into a preallocated matrix by the matrix-product backend itself
+//!   (`faer`, one thread), by `nalgebra` (`matrixmultiply`) for comparison, and `fma_peak`,
+//!   independent fused multiply-adds in the widest vectors the core has: the most any
+//!   product can reach.
 //! - W5: `forward` and `loss_and_gradient` (forward + backward) at the W2 and W4 shapes; the
 //!   backward/forward ratio is `(fwd_bwd - forward) / forward` of the medians.
 //!
@@ -296,6 +299,19 @@ fn bench_w4<T: Scalar>(c: &mut Criterion) {
     group.bench_function(format!("step_products_{}_2threads", T::NAME), |b| {
         b.iter(|| products.run(Par::rayon(2)));
     });
+    // Each product alone, repeated (its operands stay in cache between repeats, unlike in
+    // the step, where each product finds the others' data in its caches).
+    for product in products.order() {
+        group.throughput(Throughput::Elements(products.flops(product)));
+        group.bench_function(format!("product_{}_{}", product.name(), T::NAME), |b| {
+            b.iter(|| products.run_one(product, Par::Seq));
+        });
+    }
+    // The core's peak: independent fused multiply-adds in the widest vectors it has.
+    group.throughput(Throughput::Elements(peak::flops::<T>()));
+    group.bench_function(format!("fma_peak_{}", T::NAME), |b| {
+        b.iter(peak::run::<T>);
+    });
     // The backend's own rate: C = A B at 1024 x 1024, into a preallocated C.
     let n = 1024;
     let a = DMatrix::<T>::from_fn(n, n, |i, j| T::cast(((i * 7 + j * 3) % 11) as f64 / 11.0));
@@ -335,6 +351,9 @@ struct StepProducts<T> {
     shapes: Vec<(usize, usize)>,
     /// Per layer: whether its batch matrices are feature-major.
     feature_major: Vec<bool>,
+    /// Whether the first layer's weight gradient reads its `delta` feature-major (the
+    /// workspace copies it so, see `Workspace::copies_first_delta`).
+    first_delta_feature_major: bool,
     inputs: Vec<T>,
     weights: Vec<Vec<T>>,
     grad_w: Vec<Vec<T>>,
@@ -359,6 +378,7 @@ impl<T: Scalar> StepProducts<T> {
         Self {
             batch,
             feature_major,
+            first_delta_feature_major: ws.copies_first_delta(),
             inputs: inputs.to_vec(),
             weights: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
             grad_w: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
@@ -368,50 +388,111 @@ impl<T: Scalar> StepProducts<T> {
         }
     }
 
-    fn run(&mut self, par: Par) {
-        let b = self.batch;
+    /// The step's products in the order a step runs them: each layer's forward product, then
+    /// from the output down its weight gradient and (above the first layer) its `delta`
+    /// propagation.
+    fn order(&self) -> Vec<StepProduct> {
         let n_layers = self.shapes.len();
-        for l in 0..n_layers {
-            let (n_in, n_out) = self.shapes[l];
-            let (before, after) = self.z.split_at_mut(l);
-            let (a_prev, prev_fm) = if l == 0 {
-                (&self.inputs[..], false)
-            } else {
-                (&before[l - 1][..], self.feature_major[l - 1])
-            };
-            product(
-                batch_mut(&mut after[0], n_out, b, self.feature_major[l]),
-                Accum::Add,
-                MatRef::from_row_major_slice(&self.weights[l], n_out, n_in),
-                batch_ref(a_prev, n_in, b, prev_fm),
-                par,
-            );
-        }
+        let mut order: Vec<StepProduct> = (0..n_layers).map(StepProduct::Forward).collect();
         for l in (0..n_layers).rev() {
-            let (n_in, n_out) = self.shapes[l];
-            let (a_prev, prev_fm) = if l == 0 {
-                (&self.inputs[..], false)
-            } else {
-                (&self.z[l - 1][..], self.feature_major[l - 1])
-            };
-            let (lower, upper) = self.delta.split_at_mut(l);
-            let delta = batch_ref(&upper[0], n_out, b, self.feature_major[l]);
-            product(
-                MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
-                Accum::Replace,
-                delta,
-                batch_ref(a_prev, n_in, b, prev_fm).transpose(),
-                par,
-            );
+            order.push(StepProduct::WeightGradient(l));
             if l > 0 {
-                product(
-                    batch_mut(&mut lower[l - 1], n_in, b, prev_fm),
-                    Accum::Replace,
-                    MatRef::from_row_major_slice(&self.weights[l], n_out, n_in).transpose(),
-                    delta,
+                order.push(StepProduct::Propagate(l));
+            }
+        }
+        order
+    }
+
+    /// Floating-point operations of one product: `2 B n_in n_out` for each kind.
+    fn flops(&self, product: StepProduct) -> u64 {
+        let (n_in, n_out) = self.shapes[product.layer()];
+        (2 * self.batch * n_in * n_out) as u64
+    }
+
+    fn run(&mut self, par: Par) {
+        for product in self.order() {
+            self.run_one(product, par);
+        }
+    }
+
+    fn run_one(&mut self, product: StepProduct, par: Par) {
+        let b = self.batch;
+        let l = product.layer();
+        let (n_in, n_out) = self.shapes[l];
+        let prev_fm = l > 0 && self.feature_major[l - 1];
+        match product {
+            StepProduct::Forward(_) => {
+                let (before, after) = self.z.split_at_mut(l);
+                let a_prev = if l == 0 {
+                    &self.inputs[..]
+                } else {
+                    &before[l - 1][..]
+                };
+                self::product(
+                    batch_mut(&mut after[0], n_out, b, self.feature_major[l]),
+                    Accum::Add,
+                    MatRef::from_row_major_slice(&self.weights[l], n_out, n_in),
+                    batch_ref(a_prev, n_in, b, prev_fm),
                     par,
                 );
             }
+            StepProduct::WeightGradient(_) => {
+                let a_prev = if l == 0 {
+                    &self.inputs[..]
+                } else {
+                    &self.z[l - 1][..]
+                };
+                let delta_fm = if l == 0 {
+                    self.first_delta_feature_major
+                } else {
+                    self.feature_major[l]
+                };
+                self::product(
+                    MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
+                    Accum::Replace,
+                    batch_ref(&self.delta[l], n_out, b, delta_fm),
+                    batch_ref(a_prev, n_in, b, prev_fm).transpose(),
+                    par,
+                );
+            }
+            StepProduct::Propagate(_) => {
+                let (lower, upper) = self.delta.split_at_mut(l);
+                self::product(
+                    batch_mut(&mut lower[l - 1], n_in, b, prev_fm),
+                    Accum::Replace,
+                    MatRef::from_row_major_slice(&self.weights[l], n_out, n_in).transpose(),
+                    batch_ref(&upper[0], n_out, b, self.feature_major[l]),
+                    par,
+                );
+            }
+        }
+    }
+}
+
+/// One matrix product of a training step, by layer (0 is the first).
+#[derive(Clone, Copy, Debug)]
+enum StepProduct {
+    /// $Z \mathrel{+}= W A_{\text{prev}}$.
+    Forward(usize),
+    /// $\nabla W = \delta A_{\text{prev}}^\top$.
+    WeightGradient(usize),
+    /// $\delta_{\text{prev}} = W^\top \delta$.
+    Propagate(usize),
+}
+
+impl StepProduct {
+    fn layer(self) -> usize {
+        match self {
+            Self::Forward(l) | Self::WeightGradient(l) | Self::Propagate(l) => l,
+        }
+    }
+
+    /// A short name for the bench: `forward_1`, `grad_w_1`, `propagate_1` (layers from 1).
+    fn name(self) -> String {
+        match self {
+            Self::Forward(l) => format!("forward_{}", l + 1),
+            Self::WeightGradient(l) => format!("grad_w_{}", l + 1),
+            Self::Propagate(l) => format!("propagate_{}", l + 1),
         }
     }
 }
@@ -481,6 +562,94 @@ impl pulp::WithSimd for ClearUpperState {
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, simd: S) {
         black_box(simd.splat_f32s(0.0));
+    }
+}
+
+/// The floating-point peak of one core: chains of fused multiply-adds, enough of them
+/// independent to hide the instruction's latency, in the widest vectors the CPU has
+/// (`pulp` 0.22 reaches AVX-512 on stable Rust; 0.21, which `faer` and `optim` use, stops at
+/// AVX2). A matrix product can at best approach it.
+mod peak {
+    use mlp::Scalar;
+    use pulp_avx512::{Simd, WithSimd};
+
+    /// Independent accumulators: at least latency (4 cycles) times throughput (2 per cycle)
+    /// on current x86 cores, and few enough for AVX2's 16 registers.
+    const CHAINS: usize = 12;
+
+    /// Multiply-adds per chain in one run.
+    const STEPS: usize = 20_000;
+
+    /// Floating-point operations of one run (a multiply-add counts two).
+    pub fn flops<T: Scalar>() -> u64 {
+        let lanes = match pulp_avx512::Arch::new() {
+            pulp_avx512::Arch::V4(_) => 64,
+            pulp_avx512::Arch::V3(_) => 32,
+            _ => size_of::<T>(),
+        } / size_of::<T>();
+        (2 * CHAINS * STEPS * lanes) as u64
+    }
+
+    /// One run; returns a sum of the results so nothing is optimised away.
+    pub fn run<T: Scalar>() -> f64 {
+        if size_of::<T>() == 4 {
+            pulp_avx512::Arch::new().dispatch(Fma32)
+        } else {
+            pulp_avx512::Arch::new().dispatch(Fma64)
+        }
+    }
+
+    /// $x \leftarrow x (1 - 2^{-20}) + 2^{-20}$ stays at 1: finite and normal throughout
+    /// (both constants are exact in `f32` and `f64`).
+    const EPS_32: f32 = 1.0 / 1_048_576.0;
+    const EPS_64: f64 = 1.0 / 1_048_576.0;
+
+    struct Fma32;
+
+    impl WithSimd for Fma32 {
+        type Output = f64;
+
+        // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from it.
+        #[allow(clippy::inline_always)]
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, simd: S) -> f64 {
+            let a = simd.splat_f32s(1.0 - EPS_32);
+            let b = simd.splat_f32s(EPS_32);
+            let mut acc = [simd.splat_f32s(1.0); CHAINS];
+            for _ in 0..STEPS {
+                for x in &mut acc {
+                    *x = simd.mul_add_e_f32s(*x, a, b);
+                }
+            }
+            let sum = acc
+                .iter()
+                .fold(simd.splat_f32s(0.0), |s, &x| simd.add_f32s(s, x));
+            f64::from(simd.reduce_sum_f32s(sum))
+        }
+    }
+
+    struct Fma64;
+
+    impl WithSimd for Fma64 {
+        type Output = f64;
+
+        // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from it.
+        #[allow(clippy::inline_always)]
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, simd: S) -> f64 {
+            let a = simd.splat_f64s(1.0 - EPS_64);
+            let b = simd.splat_f64s(EPS_64);
+            let mut acc = [simd.splat_f64s(1.0); CHAINS];
+            for _ in 0..STEPS {
+                for x in &mut acc {
+                    *x = simd.mul_add_e_f64s(*x, a, b);
+                }
+            }
+            let sum = acc
+                .iter()
+                .fold(simd.splat_f64s(0.0), |s, &x| simd.add_f64s(s, x));
+            simd.reduce_sum_f64s(sum)
+        }
     }
 }
 
