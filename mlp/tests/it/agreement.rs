@@ -6,6 +6,28 @@ use approx::assert_relative_eq;
 use mlp::{Activation, Init, Loss, Mlp, Targets};
 use perceptron::Neuron;
 
+/// Tolerance of `a_one_unit_network_by_hand`, relative: 5 `f64::EPSILON` (1.1e-15).
+///
+/// Counted in `eps = f64::EPSILON`: a correctly rounded operation errs by at most `eps / 2`
+/// relative, glibc's `tanh` by at most 2 ulps and its `exp` by 1 ulp, an ulp being at most
+/// `eps` relative (0.54 `eps` at 0.46, whose ulp is 2^-54).
+/// - `a1`: the network calls the same `f64::tanh` on `z1 = 0.5 * 1 + 0 = 0.5` (exact), so its
+///   activation is the test's `a1` to the bit; the literal is `tanh(1/2)` correctly rounded
+///   (checked to 50 digits), so `a1` is within 2.5 ulps of it, 1.4 `eps`.
+/// - `a2 = 2 a1 + 1`, the loss `a2^2 / 2` and the entries `a2 a1` and `a2`: one rounding of
+///   the same exact value on both sides (doubling, halving, `/1` and the zero penalty are
+///   exact), so equal to the bit, or within `eps / 2` if a sum is split differently.
+/// - `delta1` (the gradients of `w1` and `b1`, and `deltas(0)`), the worst: the network
+///   multiplies `w2 delta2 = 2 a2` (exact) by `tanh'(z1) = 4e / (1 + e)^2` with `e = exp(-1)`
+///   (as `chain_rule::elementary::tanh_derivative` computes it): `exp`'s ulp weighted by the
+///   formula's sensitivity to `e`, `(1 - e) / (1 + e) = 0.46`, then `1 + e` (0.5) doubled by the
+///   square (1), the square (0.5), the division (0.5) and the product (0.5): 2.96 `eps`. The
+///   test's `2 a2 (1 - a1^2)`: `a1`'s 2 ulps (1.08) doubled in `a1^2` plus its rounding (2.66
+///   on 0.21), scaled by `a1^2 / (1 - a1^2) = 0.27` in the subtraction (0.72) plus its rounding
+///   (0.5) and the product's (0.5): 1.72 `eps`. Together 4.7 `eps`, so 5 (measured: 0.66, one
+///   ulp). A wrong formula (a missing factor, `1 - a` for `1 - a^2`) is off by whole percent.
+const BY_HAND_TOL: f64 = 5.0 * f64::EPSILON;
+
 /// One sigmoid layer with 4 inputs and half squared error is the perceptron of chapter 3:
 /// the same parameters (`[w_0..w_3, b]`, the same flat layout) must give the same loss and
 /// gradient on Iris setosa versus versicolor (100 samples, raw centimetres), for both losses
@@ -232,7 +254,7 @@ fn f32_layouts_give_the_f64_results(hidden: &[usize]) {
 /// Backward: delta2 = a2 - y = a2; dL/dw2 = delta2 a1 = 0.8892..., dL/db2 = delta2;
 /// delta1 = w2 delta2 (1 - a1^2) = 2 a2 (1 - a1^2); dL/dw1 = delta1 x, dL/db1 = delta1.
 /// The numbers are evaluated from these formulas with `f64::tanh` (an oracle independent of
-/// the network code).
+/// the network code); the tolerance is derived at `BY_HAND_TOL`.
 #[test]
 fn a_one_unit_network_by_hand() {
     let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
@@ -250,15 +272,15 @@ fn a_one_unit_network_by_hand() {
     let loss = net
         .loss_and_gradient(&mut ws, &[1.0], Targets::Dense(&[0.0]), &mut grad)
         .unwrap();
-    assert_relative_eq!(a1, 0.462_117_157_260_009_74, max_relative = 1e-15);
-    assert_relative_eq!(loss, 0.5 * a2 * a2, max_relative = 1e-15);
+    assert_relative_eq!(a1, 0.462_117_157_260_009_74, max_relative = BY_HAND_TOL);
+    assert_relative_eq!(loss, 0.5 * a2 * a2, max_relative = BY_HAND_TOL);
     assert_relative_eq!(
         &grad[..],
         &[delta1, delta1, a2 * a1, a2][..],
-        max_relative = 1e-15
+        max_relative = BY_HAND_TOL
     );
-    assert_relative_eq!(ws.activations(0)[(0, 0)], a1, max_relative = 1e-15);
-    assert_relative_eq!(ws.deltas(0)[(0, 0)], delta1, max_relative = 1e-15);
+    assert_relative_eq!(ws.activations(0)[(0, 0)], a1, max_relative = BY_HAND_TOL);
+    assert_relative_eq!(ws.deltas(0)[(0, 0)], delta1, max_relative = BY_HAND_TOL);
 }
 
 /// Every initialisation draws weights with the variance its formula states and zero biases;

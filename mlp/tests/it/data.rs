@@ -9,6 +9,32 @@ use mlp::data::{self, Error};
 /// Points computed with `cos`, `sin` and one multiplication: a few ulps of 1.
 const GEOMETRY_TOL: f64 = 1e-12;
 
+/// How many standard errors a sampled statistic may stray from its expected value. A correct
+/// generator exceeds 5 with probability 6e-7 (two-sided normal tail), so a failure is a bug,
+/// not bad luck; the smallest bugs the noise test must catch (noise on one coordinate only,
+/// `0.1 / sqrt(2)` overall, or a variance passed as a standard deviation, `sqrt(0.1)`) are off
+/// by 29 % and more, about 37 standard errors of the standard deviation below.
+const STANDARD_ERRORS: f64 = 5.0;
+
+/// Angles of the noiseless spirals against `t = 4 j + 4 r`, absolute, in radians: 16 `eps`
+/// (3.6e-15).
+///
+/// The test computes `t`, `r` and the rounding of `4 j + 4 r` exactly as the generator does,
+/// so they agree to the bit; the rest, with `eps = f64::EPSILON`, a correctly rounded operation
+/// erring by `eps / 2` relative and glibc's `sin`, `cos` and `atan2` by under 1 ulp (at most
+/// `eps` relative):
+/// - `x = r sin t`, `y = r cos t`: 1.5 `eps` relative each, which turns the point by at most
+///   `|sin t cos t| (|dx/x| + |dy/y|) <= 1.5 eps`;
+/// - `atan2` on `[-pi, pi]`: 1 ulp of at most 4, 2 `eps`;
+/// - `angle - t`, up to `pi + 12` in size: half an ulp of 16, 4 `eps`;
+/// - `rem_euclid(TAU)`: the `+ TAU` rounds within `[0, 2 pi)` (2 `eps`), and `TAU` is `2 pi`
+///   rounded (1.1 `eps` off) taken up to 3 times (3.3 `eps`);
+/// - `TAU - turn`: its rounding and `TAU`'s error again (1 + 1.1 `eps`).
+///
+/// Together 14.9 `eps`, so 16. A wrong angle (sine and cosine swapped, arms `2 pi / 3` apart,
+/// a missing factor 4) is off by a sizeable fraction of a radian.
+const ANGLE_TOL: f64 = 16.0 * f64::EPSILON;
+
 #[test]
 fn xor_is_the_truth_table_of_exclusive_or() {
     let xor = data::xor();
@@ -60,10 +86,11 @@ fn noiseless_moons_lie_on_their_half_circles() -> Result<(), Error> {
     Ok(())
 }
 
-/// The noise added is the difference from the noiseless points. Its sample standard deviation
-/// over `m = 2 * 4000` independent normal draws has relative standard error `1 / sqrt(2 m)`,
-/// about 0.008; 5 of those (0.04) is never exceeded by chance in practice, while noise of the
-/// wrong scale (for example the variance `0.01` instead of `0.1`) is far outside.
+/// The noise added is the difference from the noiseless points (exactly `sigma` times each
+/// normal draw, up to an ulp of the point). Over `m = 2 * 4000` independent draws the sample
+/// mean has standard error `sigma / sqrt(m)` = 0.0011, and the sample standard deviation a
+/// relative standard error of `1 / sqrt(2 (m - 1))` = 0.0079; each may stray by
+/// `STANDARD_ERRORS` of those (0.0056 and 4.0 %).
 #[test]
 fn moons_noise_has_the_requested_standard_deviation() -> Result<(), Error> {
     let sigma = 0.1;
@@ -78,9 +105,13 @@ fn moons_noise_has_the_requested_standard_deviation() -> Result<(), Error> {
     let m = differences.len() as f64;
     let mean = differences.iter().sum::<f64>() / m;
     let std = (differences.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
-    // The mean's standard error is 0.1 / sqrt(8000) ~ 0.0011; 5 of those.
-    assert!(mean.abs() < 0.0056, "mean of the noise {mean}");
-    assert_relative_eq!(std, sigma, max_relative = 0.04);
+    let mean_tol = STANDARD_ERRORS * sigma / m.sqrt();
+    assert!(
+        mean.abs() < mean_tol,
+        "mean of the noise {mean}, allowed {mean_tol}"
+    );
+    let std_tol = STANDARD_ERRORS / (2.0 * (m - 1.0)).sqrt();
+    assert_relative_eq!(std, sigma, max_relative = std_tol);
     Ok(())
 }
 
@@ -104,7 +135,7 @@ fn noiseless_spirals_follow_their_arms() -> Result<(), Error> {
                 // Compare angles modulo a full turn.
                 let turn = (angle - t).rem_euclid(TAU);
                 assert!(
-                    turn.min(TAU - turn) < 1e-9,
+                    turn.min(TAU - turn) <= ANGLE_TOL,
                     "class {class} point {i}: {angle} vs {t}"
                 );
             }
