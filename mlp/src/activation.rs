@@ -107,7 +107,7 @@ impl Activation {
     /// the workspace).
     pub fn forward<T: Scalar>(self, rows: usize, z: &[T], a: &mut [T]) {
         assert!(
-            z.len() == a.len() && rows > 0 && z.len() % rows == 0,
+            z.len() == a.len() && rows > 0 && z.len().is_multiple_of(rows),
             "activation buffers must hold whole columns of equal length"
         );
         match self {

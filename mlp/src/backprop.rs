@@ -297,7 +297,7 @@ impl<T: Scalar> Mlp<T> {
 
     /// The number of samples in `inputs`.
     fn n_samples(&self, inputs: &[T]) -> Result<usize, Error> {
-        if inputs.len() % self.n_inputs != 0 {
+        if !inputs.len().is_multiple_of(self.n_inputs) {
             return Err(Error::InputLength {
                 len: inputs.len(),
                 n_inputs: self.n_inputs,

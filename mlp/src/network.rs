@@ -412,27 +412,27 @@ pub(crate) fn validate_spec(
         if activation == Activation::Softmax && layer + 1 < widths.len() {
             return Err(Error::SoftmaxHidden { layer });
         }
-        if let Activation::LeakyRelu { slope } = activation {
-            if !slope.is_finite() {
-                return Err(Error::InvalidHyperparameter {
-                    name: "leaky_relu slope",
-                    value: slope,
-                    allowed: "finite",
-                });
-            }
+        if let Activation::LeakyRelu { slope } = activation
+            && !slope.is_finite()
+        {
+            return Err(Error::InvalidHyperparameter {
+                name: "leaky_relu slope",
+                value: slope,
+                allowed: "finite",
+            });
         }
     }
     if output == Activation::Softmax && n_outputs < 2 {
         return Err(Error::SoftmaxSingleOutput);
     }
-    if let Some(needed) = loss.required_activation() {
-        if needed != output {
-            return Err(Error::LossNeedsActivation {
-                loss: loss.name(),
-                expected: needed.name(),
-                found: output.name(),
-            });
-        }
+    if let Some(needed) = loss.required_activation()
+        && needed != output
+    {
+        return Err(Error::LossNeedsActivation {
+            loss: loss.name(),
+            expected: needed.name(),
+            found: output.name(),
+        });
     }
     if !(l2.is_finite() && l2 >= 0.0) {
         return Err(Error::InvalidHyperparameter {

@@ -66,7 +66,7 @@ impl Dataset {
         if features.is_empty() {
             return Err(Error::EmptyDataset);
         }
-        if features.len() % n_features != 0 {
+        if !features.len().is_multiple_of(n_features) {
             return Err(Error::RaggedFeatures {
                 len: features.len(),
                 n_features,

@@ -117,7 +117,7 @@ pub fn frame<'a, 'b>(
         .draw()?;
 
     let (xs, ys) = chart.plotting_area().get_pixel_range();
-    let centre_x = (xs.start + xs.end) / 2;
+    let centre_x = i32::midpoint(xs.start, xs.end);
     if !title.is_empty() {
         let (width, _) = root.dim_in_pixel();
         #[allow(clippy::cast_precision_loss)] // Figure sizes are far below 2^24 pixels.
@@ -145,7 +145,7 @@ pub fn frame<'a, 'b>(
     Text::label(y.label.as_str())
         .upright()
         .anchor(Align::Centre, Baseline::Top)
-        .draw(root, (to_i32(MARGIN), (ys.start + ys.end) / 2))?;
+        .draw(root, (to_i32(MARGIN), i32::midpoint(ys.start, ys.end)))?;
     Ok(chart)
 }
 
@@ -382,7 +382,7 @@ mod tests {
         for limit in [(100, 900), (700, 100)] {
             assert_eq!(axis.map(&-2.0, limit), limit.0);
             assert_eq!(axis.map(&6.0, limit), limit.1);
-            assert_eq!(axis.map(&2.0, limit), (limit.0 + limit.1) / 2);
+            assert_eq!(axis.map(&2.0, limit), i32::midpoint(limit.0, limit.1));
         }
         assert_eq!(axis.range(), -2.0..6.0);
     }
