@@ -570,6 +570,8 @@ impl pulp::WithSimd for ClearUpperState {
 /// (`pulp` 0.22 reaches AVX-512 on stable Rust; 0.21, which `faer` and `optim` use, stops at
 /// AVX2). A matrix product can at best approach it.
 mod peak {
+    use std::hint::black_box;
+
     use mlp::Scalar;
     use pulp_avx512::{Simd, WithSimd};
 
@@ -613,9 +615,10 @@ mod peak {
         #[allow(clippy::inline_always)]
         #[inline(always)]
         fn with_simd<S: Simd>(self, simd: S) -> f64 {
-            let a = simd.splat_f32s(1.0 - EPS_32);
-            let b = simd.splat_f32s(EPS_32);
-            let mut acc = [simd.splat_f32s(1.0); CHAINS];
+            // Opaque to the compiler, which would otherwise compute the constant result itself.
+            let a = simd.splat_f32s(black_box(1.0 - EPS_32));
+            let b = simd.splat_f32s(black_box(EPS_32));
+            let mut acc = [simd.splat_f32s(black_box(1.0)); CHAINS];
             for _ in 0..STEPS {
                 for x in &mut acc {
                     *x = simd.mul_add_e_f32s(*x, a, b);
@@ -637,9 +640,9 @@ mod peak {
         #[allow(clippy::inline_always)]
         #[inline(always)]
         fn with_simd<S: Simd>(self, simd: S) -> f64 {
-            let a = simd.splat_f64s(1.0 - EPS_64);
-            let b = simd.splat_f64s(EPS_64);
-            let mut acc = [simd.splat_f64s(1.0); CHAINS];
+            let a = simd.splat_f64s(black_box(1.0 - EPS_64));
+            let b = simd.splat_f64s(black_box(EPS_64));
+            let mut acc = [simd.splat_f64s(black_box(1.0)); CHAINS];
             for _ in 0..STEPS {
                 for x in &mut acc {
                     *x = simd.mul_add_e_f64s(*x, a, b);
