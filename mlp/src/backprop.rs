@@ -44,7 +44,9 @@ use optim::Optimizer;
 
 use crate::error::{Error, Quantity};
 use crate::loss::{Targets, loss_and_delta};
-use crate::matmul::{batch_matrix, batch_matrix_mut, gemm, row_major, row_major_mut};
+use crate::matmul::{
+    batch_matrix, batch_matrix_mut, copy_to_feature_major, gemm, row_major, row_major_mut,
+};
 use crate::network::{Mlp, View};
 use crate::scalar::{Scalar, c};
 use crate::workspace::Workspace;
@@ -421,12 +423,7 @@ impl<T: Scalar> Mlp<T> {
             let (lower, upper) = ws.delta.split_at_mut(l);
             let delta = if l == 0 && !ws.first_delta_transposed.is_empty() {
                 let copy = &mut ws.first_delta_transposed[..n_out * batch];
-                batch_matrix_mut(copy, n_out, batch, true).copy_from(batch_matrix(
-                    &upper[0][..n_out * batch],
-                    n_out,
-                    batch,
-                    false,
-                ));
+                copy_to_feature_major(&upper[0], n_out, batch, copy);
                 batch_matrix(copy, n_out, batch, true)
             } else {
                 batch_matrix(&upper[0][..n_out * batch], n_out, batch, delta_fm)

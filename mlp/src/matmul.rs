@@ -68,6 +68,42 @@ pub(crate) fn batch_matrix_mut<T: Scalar>(
     }
 }
 
+/// Copies a `rows × batch` matrix from sample-major storage (column after column, as the
+/// passes keep $\delta$) into feature-major storage (row after row), 16 × 16 entries at a
+/// time so that both sides stay within a few cache lines while a tile is copied.
+///
+/// A plain copy, exact to the bit. `faer`'s `copy_from` between the two layouts took 0.55 ms
+/// for W4's $1024 \times 256$ first-layer $\delta$ on this project's machine, this loop
+/// 0.05 ms (`Workspace` copies that $\delta$ so before its weight gradient).
+///
+/// # Panics
+///
+/// If either slice is shorter than `rows * batch` (an internal invariant of the passes).
+pub(crate) fn copy_to_feature_major<T: Scalar>(
+    sample_major: &[T],
+    rows: usize,
+    batch: usize,
+    feature_major: &mut [T],
+) {
+    const TILE: usize = 16;
+    let (sample_major, feature_major) = (
+        &sample_major[..rows * batch],
+        &mut feature_major[..rows * batch],
+    );
+    for first_sample in (0..batch).step_by(TILE) {
+        let samples = first_sample..(first_sample + TILE).min(batch);
+        for first_row in (0..rows).step_by(TILE) {
+            let end_row = (first_row + TILE).min(rows);
+            for sample in samples.clone() {
+                let column = &sample_major[sample * rows + first_row..sample * rows + end_row];
+                for (row, &value) in (first_row..).zip(column) {
+                    feature_major[row * batch + sample] = value;
+                }
+            }
+        }
+    }
+}
+
 /// Products with fewer multiply-adds than this run on one thread whatever the workspace
 /// allows: below about 256³ sharing a product between threads was measured slower than one
 /// thread (W3's largest product, 128 × 784 × 64, ran at 0.6 times the one-thread speed).
@@ -251,6 +287,44 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The tiled copy puts every entry where the feature-major layout reads it, for shapes
+    /// with whole tiles, partial tiles in either direction, and a single row or sample; and
+    /// it writes nothing past `rows * batch`.
+    #[test]
+    fn copy_to_feature_major_moves_every_entry_to_its_place() {
+        for (rows, batch) in [
+            (1, 1),
+            (1, 40),
+            (40, 1),
+            (16, 16),
+            (17, 15),
+            (33, 7),
+            (1024, 19),
+        ] {
+            let n = rows * batch;
+            let sample_major: Vec<f32> = (0..n).map(|k| k as f32).collect();
+            let mut feature_major = vec![-1.0_f32; n + 3];
+            copy_to_feature_major(&sample_major, rows, batch, &mut feature_major);
+            let src = col_major(&sample_major, rows, batch);
+            let dst = row_major(&feature_major[..n], rows, batch);
+            for i in 0..rows {
+                for j in 0..batch {
+                    assert_eq!(
+                        dst[(i, j)].to_bits(),
+                        src[(i, j)].to_bits(),
+                        "{rows} x {batch}: entry ({i}, {j})"
+                    );
+                }
+            }
+            assert!(
+                feature_major[n..]
+                    .iter()
+                    .all(|&v| v.to_bits() == (-1.0_f32).to_bits()),
+                "{rows} x {batch}: wrote past the end"
+            );
         }
     }
 
