@@ -1,0 +1,403 @@
+//! What the benchmarks share: the reference workloads of `shared/peers/`, their data, the
+//! replay of a W4 step's matrix products, and a core's multiply-add peak.
+
+// Each benchmark binary uses part of this module.
+#![allow(dead_code)]
+
+use std::hint::black_box;
+
+use faer::linalg::matmul::matmul;
+use faer::reborrow::ReborrowMut;
+use faer::{Accum, MatMut, MatRef, Par};
+use mlp::{Activation, Loss, Mlp, Scalar, Workspace};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// A workload: layer widths (input first), hidden activation, batch size.
+pub struct Workload {
+    pub name: &'static str,
+    pub widths: &'static [usize],
+    pub hidden: Activation,
+    pub batch: usize,
+}
+
+pub const W2: Workload = Workload {
+    name: "W2",
+    widths: &[64, 32, 10],
+    hidden: Activation::Tanh,
+    batch: 32,
+};
+pub const W3: Workload = Workload {
+    name: "W3",
+    widths: &[784, 128, 10],
+    hidden: Activation::Relu,
+    batch: 64,
+};
+pub const W4: Workload = Workload {
+    name: "W4",
+    widths: &[784, 1024, 1024, 10],
+    hidden: Activation::Relu,
+    batch: 256,
+};
+
+/// Samples in the digits data set (W2's epoch).
+pub const DIGITS_SAMPLES: usize = 1797;
+
+impl Workload {
+    pub fn network<T: Scalar>(&self) -> Mlp<T> {
+        let mut builder = Mlp::<T>::builder(self.widths[0]).seed(42);
+        for &w in &self.widths[1..self.widths.len() - 1] {
+            builder = builder.hidden(w, self.hidden);
+        }
+        builder
+            .output(self.widths[self.widths.len() - 1], Activation::Softmax)
+            .loss(Loss::SoftmaxCrossEntropy)
+            .build()
+            .expect("valid workload")
+    }
+
+    /// Floating-point operations of one training step: forward `2 B n_in n_out` per layer,
+    /// the weight gradient as much again, and `delta` propagation for every layer but the
+    /// first (no gradient flows into the data).
+    pub fn step_flops(&self) -> u64 {
+        let layers: Vec<(usize, usize)> = self.widths.windows(2).map(|w| (w[0], w[1])).collect();
+        let per_product = |&(n_in, n_out): &(usize, usize)| 2 * self.batch * n_in * n_out;
+        let forward: usize = layers.iter().map(per_product).sum();
+        let propagate: usize = layers[1..].iter().map(per_product).sum();
+        (2 * forward + propagate) as u64
+    }
+}
+
+/// Uniform inputs in [0, 1) and labels below `n_classes`, seeded.
+pub fn data<T: Scalar>(
+    n_inputs: usize,
+    n_samples: usize,
+    n_classes: usize,
+) -> (Vec<T>, Vec<usize>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let inputs = (0..n_inputs * n_samples)
+        .map(|_| T::cast(rng.random_range(0.0..1.0)))
+        .collect();
+    let labels = (0..n_samples)
+        .map(|_| rng.random_range(0..n_classes))
+        .collect();
+    (inputs, labels)
+}
+
+/// The matrix products of one training step and nothing else, back to back, with the step's
+/// shapes and memory layouts, through `faer` as `src/matmul.rs` calls it: for each layer
+/// $Z \mathrel{+}= W A_{\text{prev}}$ (onto the bias), then from the output down
+/// $\nabla W = \delta A_{\text{prev}}^\top$ and, above the first layer,
+/// $\delta_{\text{prev}} = W^\top \delta$. Each layer's layout (sample-major or
+/// feature-major) is read from the workspace's views after a forward pass, so the products
+/// follow the library. Its flop/s is the step's GEMM throughput.
+pub struct StepProducts<T> {
+    batch: usize,
+    /// `(n_in, n_out)` per layer.
+    shapes: Vec<(usize, usize)>,
+    /// Per layer: whether its batch matrices are feature-major.
+    feature_major: Vec<bool>,
+    /// Whether the first layer's weight gradient reads its `delta` feature-major (the
+    /// workspace copies it so, see `Workspace::copies_first_delta`).
+    first_delta_feature_major: bool,
+    inputs: Vec<T>,
+    weights: Vec<Vec<T>>,
+    grad_w: Vec<Vec<T>>,
+    z: Vec<Vec<T>>,
+    delta: Vec<Vec<T>>,
+}
+
+impl<T: Scalar> StepProducts<T> {
+    pub fn new(workload: &Workload, net: &Mlp<T>, ws: &mut Workspace<T>, inputs: &[T]) -> Self {
+        let batch = workload.batch;
+        net.forward(ws, inputs).expect("valid batch");
+        let shapes: Vec<(usize, usize)> =
+            workload.widths.windows(2).map(|w| (w[0], w[1])).collect();
+        let feature_major = (0..shapes.len())
+            .map(|l| ws.activations(l).strides().0 != 1)
+            .collect();
+        let filled = |len: usize| -> Vec<T> {
+            (0..len)
+                .map(|i| T::cast(((i * 7 % 13) as f64) / 13.0 - 0.4))
+                .collect()
+        };
+        Self {
+            batch,
+            feature_major,
+            first_delta_feature_major: ws.copies_first_delta(),
+            inputs: inputs.to_vec(),
+            weights: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
+            grad_w: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
+            z: shapes.iter().map(|&(_, o)| filled(o * batch)).collect(),
+            delta: shapes.iter().map(|&(_, o)| filled(o * batch)).collect(),
+            shapes,
+        }
+    }
+
+    /// The step's products in the order a step runs them: each layer's forward product, then
+    /// from the output down its weight gradient and (above the first layer) its `delta`
+    /// propagation.
+    pub fn order(&self) -> Vec<StepProduct> {
+        let n_layers = self.shapes.len();
+        let mut order: Vec<StepProduct> = (0..n_layers).map(StepProduct::Forward).collect();
+        for l in (0..n_layers).rev() {
+            order.push(StepProduct::WeightGradient(l));
+            if l > 0 {
+                order.push(StepProduct::Propagate(l));
+            }
+        }
+        order
+    }
+
+    /// Floating-point operations of one product: `2 B n_in n_out` for each kind.
+    pub fn flops(&self, product: StepProduct) -> u64 {
+        let (n_in, n_out) = self.shapes[product.layer()];
+        (2 * self.batch * n_in * n_out) as u64
+    }
+
+    pub fn run(&mut self, par: Par) {
+        for product in self.order() {
+            self.run_one(product, par);
+        }
+    }
+
+    pub fn run_one(&mut self, product: StepProduct, par: Par) {
+        let b = self.batch;
+        let l = product.layer();
+        let (n_in, n_out) = self.shapes[l];
+        let prev_fm = l > 0 && self.feature_major[l - 1];
+        match product {
+            StepProduct::Forward(_) => {
+                let (before, after) = self.z.split_at_mut(l);
+                let a_prev = if l == 0 {
+                    &self.inputs[..]
+                } else {
+                    &before[l - 1][..]
+                };
+                self::product(
+                    batch_mut(&mut after[0], n_out, b, self.feature_major[l]),
+                    Accum::Add,
+                    MatRef::from_row_major_slice(&self.weights[l], n_out, n_in),
+                    batch_ref(a_prev, n_in, b, prev_fm),
+                    par,
+                );
+            }
+            StepProduct::WeightGradient(_) => {
+                let a_prev = if l == 0 {
+                    &self.inputs[..]
+                } else {
+                    &self.z[l - 1][..]
+                };
+                let delta_fm = if l == 0 {
+                    self.first_delta_feature_major
+                } else {
+                    self.feature_major[l]
+                };
+                self::product(
+                    MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
+                    Accum::Replace,
+                    batch_ref(&self.delta[l], n_out, b, delta_fm),
+                    batch_ref(a_prev, n_in, b, prev_fm).transpose(),
+                    par,
+                );
+            }
+            StepProduct::Propagate(_) => {
+                let (lower, upper) = self.delta.split_at_mut(l);
+                self::product(
+                    batch_mut(&mut lower[l - 1], n_in, b, prev_fm),
+                    Accum::Replace,
+                    MatRef::from_row_major_slice(&self.weights[l], n_out, n_in).transpose(),
+                    batch_ref(&upper[0], n_out, b, self.feature_major[l]),
+                    par,
+                );
+            }
+        }
+    }
+}
+
+/// One matrix product of a training step, by layer (0 is the first).
+#[derive(Clone, Copy, Debug)]
+pub enum StepProduct {
+    /// $Z \mathrel{+}= W A_{\text{prev}}$.
+    Forward(usize),
+    /// $\nabla W = \delta A_{\text{prev}}^\top$.
+    WeightGradient(usize),
+    /// $\delta_{\text{prev}} = W^\top \delta$.
+    Propagate(usize),
+}
+
+impl StepProduct {
+    pub fn layer(self) -> usize {
+        match self {
+            Self::Forward(l) | Self::WeightGradient(l) | Self::Propagate(l) => l,
+        }
+    }
+
+    /// A short name for the bench: `forward_1`, `grad_w_1`, `propagate_1` (layers from 1).
+    pub fn name(self) -> String {
+        match self {
+            Self::Forward(l) => format!("forward_{}", l + 1),
+            Self::WeightGradient(l) => format!("grad_w_{}", l + 1),
+            Self::Propagate(l) => format!("propagate_{}", l + 1),
+        }
+    }
+}
+
+/// A batch matrix, sample-major (column-major) or feature-major (row-major).
+pub fn batch_ref<T: Scalar>(data: &[T], rows: usize, batch: usize, fm: bool) -> MatRef<'_, T> {
+    if fm {
+        MatRef::from_row_major_slice(data, rows, batch)
+    } else {
+        MatRef::from_column_major_slice(data, rows, batch)
+    }
+}
+
+/// Mutable [`batch_ref`].
+pub fn batch_mut<T: Scalar>(data: &mut [T], rows: usize, batch: usize, fm: bool) -> MatMut<'_, T> {
+    if fm {
+        MatMut::from_row_major_slice_mut(data, rows, batch)
+    } else {
+        MatMut::from_column_major_slice_mut(data, rows, batch)
+    }
+}
+
+/// One product as `src/matmul.rs`'s `gemm` runs it: on one thread, a product at least 512
+/// deep in blocks of 256 destination rows (in `faer`'s column-major orientation); then a
+/// `vzeroupper`.
+pub fn product<T: Scalar>(
+    out: MatMut<'_, T>,
+    accum: Accum,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    par: Par,
+) {
+    let one = T::cast(1.0);
+    if matches!(par, Par::Seq) && a.ncols() >= 512 {
+        let (mut out, a, b) = if out.row_stride() == 1 {
+            (out, a, b)
+        } else {
+            (out.transpose_mut(), b.transpose(), a.transpose())
+        };
+        let rows = out.nrows();
+        for start in (0..rows).step_by(256) {
+            let block = 256.min(rows - start);
+            matmul(
+                out.rb_mut().subrows_mut(start, block),
+                accum,
+                a.subrows(start, block),
+                b,
+                one,
+                par,
+            );
+        }
+    } else {
+        matmul(out, accum, a, b, one, par);
+    }
+    pulp::Arch::new().dispatch(ClearUpperState);
+}
+
+/// `src/matmul.rs`'s `ClearUpperState`: a `vzeroupper` after each `faer` product, as the
+/// library runs one.
+pub struct ClearUpperState;
+
+impl pulp::WithSimd for ClearUpperState {
+    type Output = ();
+
+    // Inlined into `pulp`'s AVX2 function, so that the compiler ends it with a `vzeroupper`.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        black_box(simd.splat_f32s(0.0));
+    }
+}
+
+/// The floating-point peak of one core: chains of fused multiply-adds, enough of them
+/// independent to hide the instruction's latency, in the widest vectors the CPU has
+/// (`pulp` 0.22 reaches AVX-512 on stable Rust; 0.21, which `faer` and `optim` use, stops at
+/// AVX2). A matrix product can at best approach it.
+pub mod peak {
+    use std::hint::black_box;
+
+    use mlp::Scalar;
+    use pulp_avx512::{Simd, WithSimd};
+
+    /// Independent accumulators: at least latency (4 cycles) times throughput (2 per cycle)
+    /// on current x86 cores, and few enough for AVX2's 16 registers.
+    const CHAINS: usize = 12;
+
+    /// Multiply-adds per chain in one run.
+    const STEPS: usize = 20_000;
+
+    /// Floating-point operations of one run (a multiply-add counts two).
+    pub fn flops<T: Scalar>() -> u64 {
+        let lanes = match pulp_avx512::Arch::new() {
+            pulp_avx512::Arch::V4(_) => 64,
+            pulp_avx512::Arch::V3(_) => 32,
+            _ => size_of::<T>(),
+        } / size_of::<T>();
+        (2 * CHAINS * STEPS * lanes) as u64
+    }
+
+    /// One run; returns a sum of the results so nothing is optimised away.
+    pub fn run<T: Scalar>() -> f64 {
+        if size_of::<T>() == 4 {
+            pulp_avx512::Arch::new().dispatch(Fma32)
+        } else {
+            pulp_avx512::Arch::new().dispatch(Fma64)
+        }
+    }
+
+    /// $x \leftarrow x (1 - 2^{-20}) + 2^{-20}$ stays at 1: finite and normal throughout
+    /// (both constants are exact in `f32` and `f64`).
+    const EPS_32: f32 = 1.0 / 1_048_576.0;
+    const EPS_64: f64 = 1.0 / 1_048_576.0;
+
+    struct Fma32;
+
+    impl WithSimd for Fma32 {
+        type Output = f64;
+
+        // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from it.
+        #[allow(clippy::inline_always)]
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, simd: S) -> f64 {
+            // Opaque to the compiler, which would otherwise compute the constant result itself.
+            let a = simd.splat_f32s(black_box(1.0 - EPS_32));
+            let b = simd.splat_f32s(black_box(EPS_32));
+            let mut acc = [simd.splat_f32s(black_box(1.0)); CHAINS];
+            for _ in 0..STEPS {
+                for x in &mut acc {
+                    *x = simd.mul_add_e_f32s(*x, a, b);
+                }
+            }
+            let sum = acc
+                .iter()
+                .fold(simd.splat_f32s(0.0), |s, &x| simd.add_f32s(s, x));
+            f64::from(simd.reduce_sum_f32s(sum))
+        }
+    }
+
+    struct Fma64;
+
+    impl WithSimd for Fma64 {
+        type Output = f64;
+
+        // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from it.
+        #[allow(clippy::inline_always)]
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, simd: S) -> f64 {
+            let a = simd.splat_f64s(black_box(1.0 - EPS_64));
+            let b = simd.splat_f64s(black_box(EPS_64));
+            let mut acc = [simd.splat_f64s(black_box(1.0)); CHAINS];
+            for _ in 0..STEPS {
+                for x in &mut acc {
+                    *x = simd.mul_add_e_f64s(*x, a, b);
+                }
+            }
+            let sum = acc
+                .iter()
+                .fold(simd.splat_f64s(0.0), |s, &x| simd.add_f64s(s, x));
+            simd.reduce_sum_f64s(sum)
+        }
+    }
+}
