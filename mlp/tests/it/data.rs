@@ -6,8 +6,14 @@ use std::f64::consts::TAU;
 use approx::{assert_abs_diff_eq, assert_relative_eq};
 use mlp::data::{self, Error};
 
-/// Points computed with `cos`, `sin` and one multiplication: a few ulps of 1.
-const GEOMETRY_TOL: f64 = 1e-12;
+/// Noiseless moon points are `(cos t, sin t)` or `(1 - cos t, 0.5 - sin t)`, each
+/// coordinate within an ulp or two of its exact value (`libm`'s `cos` and `sin` are within
+/// an ulp; one subtraction rounds once more), where an ulp of numbers below 2 is at most
+/// `2 eps`. The checks square two coordinates and add them (a relative error of twice each
+/// coordinate's, then one more rounding), or compare a coordinate with its exact value, so
+/// each is off by at most about `8 eps` from 1; `16 eps` leaves a factor of 2. A point on the
+/// wrong circle or a shifted centre is off by `1e-2` or more.
+const GEOMETRY_TOL: f64 = 16.0 * f64::EPSILON;
 
 /// How many standard errors a sampled statistic may stray from its expected value. A correct
 /// generator exceeds 5 with probability 6e-7 (two-sided normal tail), so a failure is a bug,
