@@ -25,62 +25,69 @@
 //!
 //!     cargo bench -p mlp --features threads --bench workloads -- W4
 //!
-//! # Measured (2026-11-28, this project's 2-core AVX-512 machine)
+//! The targets that are ratios of two timings (W4's GEMM throughput, W5) are measured with
+//! the two sides alternating in `benches/ratios.rs`: the machine's speed drifts between
+//! criterion's runs of several seconds each.
 //!
-//! Criterion medians. W2 and W3 at 17:37-17:42 UTC (`cargo bench -p mlp --bench workloads`,
-//! then `shared/peers/bench_peers.py --only W2,W3 --repeats 3`); W4 and W5 at 18:38-18:43
-//! (`... --bench workloads -- 'W4|W5_W4'`, then `--features threads ... -- W4`, then
-//! `bench_peers.py --only W4,W5 --repeats 3`). The machine is shared and its speed drifts by
-//! up to 20 % within an hour, so W4 and W5 give both runs and ratios are taken within one
-//! run. `f32`, samples per second:
+//! # Measured (2026-12-02, this project's 2-core AMD EPYC machine, AVX-512)
+//!
+//! Criterion medians, `f32`, samples per second. W2 and W3 at 21:06-21:09 UTC
+//! (`cargo bench -p mlp --bench workloads -- 'W2|W3'`), their peers at 21:07-21:09
+//! (`shared/peers/bench_peers.py --only W2,W3 --repeats 3`); W4 in three runs at 21:09-21:14,
+//! 21:20-21:25 and 21:33-21:35 and on two threads at 21:14 and 21:35
+//! (`--features threads ... -- W4`), their peers at 21:16-21:17 (`--only W4,W5`):
 //!
 //! | workload | mlp | JAX `jit`, 1 core | JAX, XLA's threads | PyTorch eager | NumPy | scikit-learn |
 //! | --- | --- | --- | --- | --- | --- | --- |
-//! | W2 epoch, 1 thread | 3.67 M | 2.73 M | 2.41 M | 180 k | 898 k | 428 k |
-//! | W3 epoch, 1 thread | 143 k | 180 k | 172 k | 49 k | 49 k | 57 k |
-//! | W3, `flush_subnormals` | 176 k (186-187 k in two runs just before) | | | | | |
-//! | W4 step, 1 thread | 15.0-15.3 k | 15.0 k | | 14.4 k | 14.2 k | |
-//! | W4 step, 2 threads | 22.7 k | | 28.1 k | 24.2 k | 24.2 k | |
+//! | W2 epoch, 1 thread | 4.61 M | 3.51 M | 3.23 M | 299 k | 955 k | 533 k |
+//! | W3 epoch, 1 thread | 323 k (328 k `flush_subnormals`) | 307 k | 501 k | 104 k | 63 k | 105 k |
+//! | W4 step, 1 thread | 17.3-21.2 k | 18.7 k | | 8.2 k | 10.9 k | |
+//! | W4 step, 2 threads | 27.1-31.4 k | | 33.6 k | 14.2 k | 20.1 k | |
 //!
-//! `f64`: W2 1.00 M, W3 96 k (flushing changes nothing: an `f64` moment needs about 6700
-//! decays by 0.9 to become subnormal, the epoch has 938 steps), W4 6.5 k on one thread
-//! and 10.0 k on two (PyTorch 7.4 k and 13.5 k, NumPy 6.8 k and 11.6 k).
+//! `f64`: W2 1.19 M, W3 157 k, W4 9.0-10.2 k on one thread and 16.2 k on two (PyTorch 4.5 k
+//! and 8.2 k, NumPy 5.3 k and 9.1 k). PyTorch and NumPy run OpenBLAS's 256-bit (Haswell)
+//! kernels here (100 and 113 GFLOP/s on a 1024² `f32` product), `faer` its 512-bit ones
+//! (213 GFLOP/s in the same hour).
+//!
+//! `cargo bench -p mlp --bench ratios` (21:36, medians of 31 interleaved rounds; two more runs
+//! at 21:30-21:32 agree within 0.03): the step's products at 0.92 of `faer`'s 1024² rate and
+//! the whole step at 0.85 (`f32`; 0.89 and 0.84 in `f64`), `faer`'s 1024² product at 0.89 of
+//! the multiply-add peak (245 GFLOP/s in `f32`, 127 in `f64`), W5 1.59 at W4 and 1.06 at W2
+//! (`f32`; 1.73 and 0.70 in `f64`). Each large product of the step alone (`product_*`,
+//! warm, 21:09) ran at 209-233 GFLOP/s against 213 for the 1024² product.
 //!
 //! Against the targets of issue 5:
 //!
-//! - W2, at least JAX compiling the whole epoch: **met**, 1.34 times JAX on one core; 20
-//!   times PyTorch, 8.6 times scikit-learn (the issue hoped for 10).
-//! - W3, at least JAX on one core: **met only with `AdamConfig::flush_subnormals`** (0.98-1.04
-//!   of JAX), which is XLA's arithmetic on CPU; with PyTorch's arithmetic (the default) 0.79.
-//!   On this data (uniform inputs, random labels) every ReLU unit dies within a few hundred
-//!   steps (every peer's loss ends at ln 10 too), the gradients of their weights are exactly
-//!   0, and Adam's first moment decays by 0.9 per step into the subnormal range, where x86
-//!   arithmetic is slow; XLA flushes subnormals to zero. With flushing, 30 % of the epoch is
-//!   Adam's element loop, bound by its two divisions and one square root per parameter
-//!   (PyTorch's formula, kept for bit-exact agreement), and 45 % is in `faer`'s kernels.
+//! - W2, at least JAX compiling the whole epoch: **met**, 1.31 times JAX on one core; 15
+//!   times PyTorch, 8.7 times scikit-learn (the issue hoped for 10).
+//! - W3, at least JAX on one core: **met**, 1.05 times, with PyTorch's arithmetic. On this
+//!   data every ReLU unit dies within a few hundred steps, and Adam's first moment decays
+//!   into the subnormal range; this CPU computes on subnormals at full speed, so
+//!   `AdamConfig::flush_subnormals` (XLA's arithmetic) gains nothing here. On the earlier
+//!   machine (2026-11-28) the epoch ran at 0.79 of JAX without flushing and 0.98-1.04 with it.
 //! - W4, one thread, the step's GEMM throughput at least the backend's own 1024² rate: **not
-//!   met**. The step's products alone ran at 0.90 and 0.95 of `faer`'s 1024² product
-//!   (149/165 and 159/168 GFLOP/s), the whole step at 0.87 in both runs (2.45 GFLOP of true
-//!   work; the peers' nominal 2.86 GFLOP would give 17 % more). The gap is in `faer`'s
-//!   kernels at these shapes: the weight gradients are only 256 deep, and a 256-row panel
-//!   runs a 64-row kernel after two 96-row ones. PyTorch reached 0.89 of its own 1024² rate,
-//!   NumPy 0.93. The step itself is as fast as JAX's on one core and faster than PyTorch's.
-//! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 22.7 k against
-//!   24.2 k for both (0.94); 1.00 at 17:51, when the peers ran slower. Letting `faer` share
-//!   each product between the threads instead of splitting the batch gave the same step time
-//!   within noise in `f32` and a 10 % slower one in `f64`, in an interleaved comparison
-//!   earlier the same day.
-//! - W5, backward at most 1.65 times forward at W4: **not reliably met**, 1.63 and 1.74
-//!   (`f32`), 1.94 and 1.86 (`f64`); before the first layer's `δ` was copied feature-major
-//!   for its weight gradient, 1.82-1.93 (`f32`, 17:47-17:54). The ideal flop ratio is 1.56.
-//!   In the second run the backward pass took 10.5 ms, about NumPy's 10.2, and the forward
-//!   6.0 ms against NumPy's 6.9: the forward products are 784 and 1024 deep, the weight
-//!   gradients 256. PyTorch measured 1.76, NumPy 1.48 (both include the loss in the forward
-//!   time, 2560 logits). At W2 `mlp` measures 1.02 (`f32`) and 0.76 (`f64`).
+//!   met**, 0.91-0.92 for the products alone, 0.82-0.85 for the whole step (2.45 GFLOP of true
+//!   work per step; the peers' nominal 2.86 GFLOP would give 17 % more). Every large product
+//!   alone reaches or beats the 1024² rate; in the step each runs with the previous
+//!   product's data in the caches, and the three output-layer products, 10 wide, run at a
+//!   third of it (0.15 ms of the 11.7). The 1024² product already runs at 0.85-0.92 of the
+//!   core's peak, so meeting the target means beating the backend's own hand-written kernels
+//!   at less favourable shapes. Counting their true work, PyTorch reached 0.79 of its own
+//!   1024² rate and NumPy 0.92. The step is as fast as JAX's on one core and twice PyTorch's.
+//! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 27.1-31.4 k
+//!   against NumPy's 20.1 k (1.35-1.56).
+//! - W5, backward at most 1.65 times forward at W4: **met in `f32`**, 1.56 and 1.59 in two
+//!   interleaved runs (criterion: 1.60-1.64); **not in `f64`**, 1.67-1.73. Before the first
+//!   layer's `δ` was copied in 16 × 16 tiles instead of by `faer`'s `copy_from` (0.05 ms
+//!   against 0.55 ms for that copy), 1.67-1.69 in `f32`. The ideal flop ratio is 1.56.
+//!   PyTorch measured 1.68, NumPy 1.59 (`f32`, one thread, forward including the loss).
 //! - No heap allocation inside a training step: **met** (`tests/it/allocation.rs`).
 //!
 //! Tried for W4 and W5 and measured no better: every layer feature-major, transposed copies
-//! of the other layers' `δ`, other block sizes, `f64` feature-major layers.
+//! of the other layers' `δ`, other block sizes (192, 288, 384 and 576 rows, by depth), `f64`
+//! feature-major layers; a packed matrix product of our own in safe Rust (`pulp` 0.22,
+//! AVX-512), outside the repository, matched `faer` on a 1024² product but lost at the step's
+//! shapes, where it needs transposing copies that `faer` does in assembly.
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
