@@ -60,6 +60,7 @@ use crate::backprop::Evaluation;
 use crate::error::Quantity;
 use crate::loss::Targets;
 use crate::network::Mlp;
+use crate::network::euclidean_norm;
 use crate::scalar::Scalar;
 use crate::workspace::Workspace;
 
@@ -868,33 +869,6 @@ fn fill_update_ratios<T: Scalar>(net: &Mlp<T>, before: &[T], after: &[T], ratios
         let size = euclidean_norm(before.iter().map(|b| b.widen()));
         *ratio = if size > 0.0 { change / size } else { 0.0 };
     }
-}
-
-/// $\lVert v \rVert_2$ of finite entries without overflow or underflow in the squares.
-///
-/// The plain sum of squares, when it is a normal number; otherwise (a square above
-/// `f64::MAX`, from entries beyond about $1.3 \cdot 10^{154}$, or squares below the smallest
-/// normal number, from entries below about $10^{-154}$) the sum of the squares of
-/// $v_i / m$ with $m = \max_i |v_i|$, times $m$, as `hypot` does. The first pass is the one a
-/// training step pays for; the second runs only in those ranges. NaN if an entry is NaN,
-/// infinite if one is infinite.
-fn euclidean_norm(values: impl Iterator<Item = f64> + Clone) -> f64 {
-    let squares: f64 = values.clone().map(|v| v * v).sum();
-    if squares.is_finite() && squares >= f64::MIN_POSITIVE {
-        return squares.sqrt();
-    }
-    let mut largest = 0.0_f64;
-    for v in values.clone() {
-        if v.is_nan() {
-            return f64::NAN;
-        }
-        largest = largest.max(v.abs());
-    }
-    if largest.is_infinite() || largest <= 0.0 {
-        return largest;
-    }
-    let scaled: f64 = values.map(|v| (v / largest) * (v / largest)).sum();
-    largest * scaled.sqrt()
 }
 
 /// `n` sample indices of `data` (at most its number of samples), class by class in turn: the

@@ -447,6 +447,12 @@ fn norms_of_finite_entries_neither_overflow_nor_underflow() -> TestResult {
         grad[0].hypot(grad[1]),
         max_relative = 4.0 * f64::EPSILON
     );
+    // The learner's `Mlp::layer_norms` uses the same norm.
+    assert_relative_eq!(
+        net.layer_norms(&grad)?[0],
+        grad[0].hypot(grad[1]),
+        max_relative = 4.0 * f64::EPSILON
+    );
 
     // Layer 1 grown by 1 %, once at parameters near 1e200 (squares overflow) and once near
     // 1e-200 (squares underflow to 0): the ratio is still 0.01, to the 1e-12 of the test
