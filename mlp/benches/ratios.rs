@@ -27,10 +27,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use faer::Par;
-use faer::linalg::matmul::matmul;
 use mlp::{Mlp, Scalar, Targets};
-use optim::{Sgd, SgdConfig};
-use shared::{StepProducts, W2, W4, Workload, data, peak};
+use shared::{Square, StepProducts, W2, W4, W4Step, Workload, data, peak};
 
 /// Rounds per ratio; the median of this many is stable to about a per cent here.
 const ROUNDS: usize = 31;
@@ -68,43 +66,27 @@ fn report(name: &str, type_name: &str, mut ratios: Vec<f64>) {
 /// W4 on one thread: the step's products, the whole step and the backend's 1024² product,
 /// alternating; and the multiply-add peak.
 fn w4_throughput<T: Scalar>() {
-    let mut net = W4.network::<T>();
-    let (inputs, labels) = data::<T>(784, W4.batch, 10);
-    let mut ws = net.workspace(W4.batch).expect("batch > 0");
-    let mut optimizer: Sgd<T> = Sgd::new(SgdConfig {
-        learning_rate: 0.01,
-        ..SgdConfig::default()
-    })
-    .expect("valid learning rate");
+    let W4Step {
+        mut net,
+        inputs,
+        labels,
+        mut ws,
+        mut optimizer,
+    } = W4Step::<T>::new();
     let mut products = StepProducts::new(&W4, &net, &mut ws, &inputs);
-    let n = 1024;
-    let a: Vec<T> = (0..n * n)
-        .map(|i| T::cast(((i * 7 + i / n * 3) % 11) as f64 / 11.0))
-        .collect();
-    let b = a.clone();
-    let mut out = vec![T::cast(0.0); n * n];
-    let mut reference = || {
-        matmul(
-            faer::MatMut::from_column_major_slice_mut(&mut out, n, n),
-            faer::Accum::Replace,
-            faer::MatRef::from_column_major_slice(&a, n, n),
-            faer::MatRef::from_column_major_slice(&b, n, n),
-            T::cast(1.0),
-            Par::Seq,
-        );
-    };
-    let reference_flops = 2.0 * (n as f64).powi(3);
+    let mut square = Square::<T>::new();
+    let reference_flops = square.flops() as f64;
     let step_flops = W4.step_flops() as f64;
     // Warm up every side (packing buffers, page faults, the optimizer's first step).
     for _ in 0..3 {
-        reference();
+        square.run();
         products.run(Par::Seq);
         net.train_step(&mut ws, &inputs, Targets::Labels(&labels), &mut optimizer)
             .expect("finite");
     }
     let (mut of_products, mut of_step, mut of_peak) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        let reference_rate = reference_flops / seconds(3, &mut reference);
+        let reference_rate = reference_flops / seconds(3, || square.run());
         let products_rate = step_flops / seconds(3, || products.run(Par::Seq));
         let step_rate = step_flops
             / seconds(3, || {

@@ -102,7 +102,7 @@ use faer::Par;
 use mlp::{Mlp, Scalar, Targets, Workspace};
 use nalgebra::DMatrix;
 use optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig};
-use shared::{DIGITS_SAMPLES, StepProducts, W2, W3, W4, Workload, data, peak};
+use shared::{DIGITS_SAMPLES, Square, StepProducts, W2, W3, W4, W4Step, Workload, data, peak};
 
 /// Trains a fresh copy of `net` for one epoch over `inputs` in fixed order.
 fn epoch<T: Scalar, O: Optimizer<T>>(
@@ -184,14 +184,13 @@ fn bench_w3<T: Scalar>(c: &mut Criterion) {
 }
 
 fn bench_w4<T: Scalar>(c: &mut Criterion) {
-    let net = W4.network::<T>();
-    let (inputs, labels) = data::<T>(784, W4.batch, 10);
-    let mut ws = net.workspace(W4.batch).expect("batch > 0");
-    let mut optimizer: Sgd<T> = Sgd::new(SgdConfig {
-        learning_rate: 0.01,
-        ..SgdConfig::default()
-    })
-    .expect("valid learning rate");
+    let W4Step {
+        net,
+        inputs,
+        labels,
+        mut ws,
+        mut optimizer,
+    } = W4Step::<T>::new();
     let mut group = c.benchmark_group("W4");
     group
         .sample_size(10)
@@ -251,27 +250,19 @@ fn bench_w4<T: Scalar>(c: &mut Criterion) {
     group.bench_function(format!("fma_peak_{}", T::NAME), |b| {
         b.iter(peak::run::<T>);
     });
-    // The backend's own rate: C = A B at 1024 x 1024, into a preallocated C.
-    let n = 1024;
-    let a = DMatrix::<T>::from_fn(n, n, |i, j| T::cast(((i * 7 + j * 3) % 11) as f64 / 11.0));
-    let b_mat = a.transpose();
+    // The backend's own rate: C = A B at 1024 x 1024, into a preallocated C, and the same
+    // product by nalgebra for comparison.
+    let mut square = Square::<T>::new();
+    let n = square.n;
+    let a = DMatrix::from_column_slice(n, n, &square.a);
+    let b_mat = DMatrix::from_column_slice(n, n, &square.b);
     let mut out = DMatrix::<T>::zeros(n, n);
-    group.throughput(Throughput::Elements(2 * (n as u64).pow(3)));
+    group.throughput(Throughput::Elements(square.flops()));
     group.bench_function(format!("nalgebra_gemm_1024_{}", T::NAME), |b| {
         b.iter(|| out.gemm(T::cast(1.0), &a, &b_mat, T::cast(0.0)));
     });
-    let (a_slice, b_slice) = (a.as_slice(), b_mat.as_slice());
     group.bench_function(format!("faer_gemm_1024_{}", T::NAME), |b| {
-        b.iter(|| {
-            faer::linalg::matmul::matmul(
-                faer::MatMut::from_column_major_slice_mut(out.as_mut_slice(), n, n),
-                faer::Accum::Replace,
-                faer::MatRef::from_column_major_slice(a_slice, n, n),
-                faer::MatRef::from_column_major_slice(b_slice, n, n),
-                T::cast(1.0),
-                faer::Par::Seq,
-            );
-        });
+        b.iter(|| square.run());
     });
     group.finish();
     passes(c, &W4, &net);

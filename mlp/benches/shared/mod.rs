@@ -10,6 +10,7 @@ use faer::linalg::matmul::matmul;
 use faer::reborrow::ReborrowMut;
 use faer::{Accum, MatMut, MatRef, Par};
 use mlp::{Activation, Loss, Mlp, Scalar, Workspace};
+use optim::{Sgd, SgdConfig};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -82,6 +83,79 @@ pub fn data<T: Scalar>(
         .map(|_| rng.random_range(0..n_classes))
         .collect();
     (inputs, labels)
+}
+
+/// W4 as the peers run it: the initial network, one batch of inputs and labels, a workspace
+/// for it, and SGD with learning rate 0.01.
+pub struct W4Step<T: Scalar> {
+    pub net: Mlp<T>,
+    pub inputs: Vec<T>,
+    pub labels: Vec<usize>,
+    pub ws: Workspace<T>,
+    pub optimizer: Sgd<T>,
+}
+
+impl<T: Scalar> W4Step<T> {
+    pub fn new() -> Self {
+        let net = W4.network::<T>();
+        let (inputs, labels) = data::<T>(784, W4.batch, 10);
+        let ws = net.workspace(W4.batch).expect("batch > 0");
+        let optimizer = Sgd::new(SgdConfig {
+            learning_rate: 0.01,
+            ..SgdConfig::default()
+        })
+        .expect("valid learning rate");
+        Self {
+            net,
+            inputs,
+            labels,
+            ws,
+            optimizer,
+        }
+    }
+}
+
+/// The backend's own rate: $C = A B$ at $1024 \times 1024$ by `faer` on one thread, all
+/// three column-major and preallocated.
+pub struct Square<T> {
+    pub n: usize,
+    pub a: Vec<T>,
+    pub b: Vec<T>,
+    pub out: Vec<T>,
+}
+
+impl<T: Scalar> Square<T> {
+    /// $A_{ij} = ((7i + 3j) \bmod 11) / 11$ and $B = A^\top$.
+    pub fn new() -> Self {
+        let n = 1024;
+        let entry = |i: usize, j: usize| T::cast(((i * 7 + j * 3) % 11) as f64 / 11.0);
+        let a = (0..n * n).map(|k| entry(k % n, k / n)).collect();
+        let b = (0..n * n).map(|k| entry(k / n, k % n)).collect();
+        Self {
+            n,
+            a,
+            b,
+            out: vec![T::cast(0.0); n * n],
+        }
+    }
+
+    /// Floating-point operations of one product.
+    pub fn flops(&self) -> u64 {
+        2 * (self.n as u64).pow(3)
+    }
+
+    /// One product with `faer`.
+    pub fn run(&mut self) {
+        let n = self.n;
+        matmul(
+            MatMut::from_column_major_slice_mut(&mut self.out, n, n),
+            Accum::Replace,
+            MatRef::from_column_major_slice(&self.a, n, n),
+            MatRef::from_column_major_slice(&self.b, n, n),
+            T::cast(1.0),
+            Par::Seq,
+        );
+    }
 }
 
 /// The matrix products of one training step and nothing else, back to back, with the step's
