@@ -51,6 +51,17 @@ fn bits(history: &History) -> Vec<u64> {
     out.into_iter().map(f64::to_bits).collect()
 }
 
+/// A two-class data set with one feature `x`: `values[i]` labelled `labels[i]`.
+fn one_feature(values: &[f64], labels: &[usize]) -> Result<Dataset, perceptron::Error> {
+    Dataset::new(
+        values.to_vec(),
+        1,
+        labels.to_vec(),
+        vec!["x".into()],
+        vec!["0".into(), "1".into()],
+    )
+}
+
 #[test]
 fn same_seed_gives_bit_identical_histories_and_networks() -> TestResult {
     let data = mlp::data::moons(60, 0.2, 5)?;
@@ -319,13 +330,7 @@ fn early_stopping_keeps_the_best_validation_epoch() -> TestResult {
 fn divergence_is_an_error_naming_epoch_step_and_layer() -> TestResult {
     // One linear unit with MSE on inputs of size 1000: the weight gradient (a - y) x is in
     // the hundreds.
-    let data = Dataset::new(
-        vec![1000.0, -1000.0, 500.0, 2000.0],
-        1,
-        vec![0, 1, 1, 0],
-        vec!["x".into()],
-        vec!["0".into(), "1".into()],
-    )?;
+    let data = one_feature(&[1000.0, -1000.0, 500.0, 2000.0], &[0, 1, 1, 0])?;
     let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
         .output(1, Activation::Identity)
         .seed(3)
@@ -363,13 +368,7 @@ fn divergence_is_an_error_naming_epoch_step_and_layer() -> TestResult {
 /// third, 1e5, overflows the loss at step 3.
 #[test]
 fn a_loss_that_overflows_with_finite_activations_is_named() -> TestResult {
-    let data = Dataset::new(
-        vec![1.0, 2.0, 1e5],
-        1,
-        vec![0, 1, 0],
-        vec!["x".into()],
-        vec!["0".into(), "1".into()],
-    )?;
+    let data = one_feature(&[1.0, 2.0, 1e5], &[0, 1, 0])?;
     let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
         .output(1, Activation::Identity)
         .build()?;
@@ -412,13 +411,7 @@ fn a_loss_that_overflows_with_finite_activations_is_named() -> TestResult {
 /// overflow or underflow is measured too.
 #[test]
 fn norms_of_finite_entries_neither_overflow_nor_underflow() -> TestResult {
-    let data = Dataset::new(
-        vec![1e60],
-        1,
-        vec![0],
-        vec!["x".into()],
-        vec!["0".into(), "1".into()],
-    )?;
+    let data = one_feature(&[1e60], &[0])?;
     let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
         .output(1, Activation::Identity)
         .build()?;
@@ -517,13 +510,7 @@ fn overflowing_activations_and_gradients_are_named() -> TestResult {
     );
     assert!(net32.params().iter().all(|p| p.is_finite()));
 
-    let data = Dataset::new(
-        vec![1e300],
-        1,
-        vec![0],
-        vec!["x".into()],
-        vec!["0".into(), "1".into()],
-    )?;
+    let data = one_feature(&[1e300], &[0])?;
     let mut net64: Mlp<f64> = Mlp::<f64>::builder(1)
         .hidden(1, Activation::Identity)
         .output(1, Activation::Identity)
