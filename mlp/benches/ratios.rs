@@ -26,7 +26,6 @@ mod shared;
 use std::hint::black_box;
 use std::time::Instant;
 
-use faer::Par;
 use mlp::{Mlp, Scalar, Targets};
 use shared::{Square, StepProducts, W2, W4, W4Step, Workload, data, peak};
 
@@ -80,14 +79,14 @@ fn w4_throughput<T: Scalar>() {
     // Warm up every side (packing buffers, page faults, the optimizer's first step).
     for _ in 0..3 {
         square.run();
-        products.run(Par::Seq);
+        products.run(1);
         net.train_step(&mut ws, &inputs, Targets::Labels(&labels), &mut optimizer)
             .expect("finite");
     }
     let (mut of_products, mut of_step, mut of_peak) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let reference_rate = reference_flops / seconds(3, || square.run());
-        let products_rate = step_flops / seconds(3, || products.run(Par::Seq));
+        let products_rate = step_flops / seconds(3, || products.run(1));
         let step_rate = step_flops
             / seconds(3, || {
                 black_box(

@@ -87,7 +87,11 @@
 //! of the other layers' `δ`, other block sizes (192, 288, 384 and 576 rows, by depth), `f64`
 //! feature-major layers; a packed matrix product of our own in safe Rust (`pulp` 0.22,
 //! AVX-512), outside the repository, matched `faer` on a 1024² product but lost at the step's
-//! shapes, where it needs transposing copies that `faer` does in assembly.
+//! shapes, where it needs transposing copies that `faer` does in assembly. Splitting the
+//! first layer's depth of 784 into 400 + 384 (`faer` sweeps 512 + 272) with whole rows made
+//! that product alone faster (0.97 of the 1024² rate against 0.87-0.96, `f32`) but not the
+//! step: two builds alternating (`benches/ratios.rs`, 23:25-23:30) gave the products 0.894
+//! and 0.896 with the split, 0.911 and 0.916 without.
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
@@ -98,7 +102,6 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
-use faer::Par;
 use mlp::{Mlp, Scalar, Targets, Workspace};
 use nalgebra::DMatrix;
 use optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig};
@@ -231,18 +234,18 @@ fn bench_w4<T: Scalar>(c: &mut Criterion) {
     // The step's matrix products alone, as the passes call them (see `StepProducts`).
     let mut products = StepProducts::new(&W4, &net, &mut ws, &inputs);
     group.bench_function(format!("step_products_{}", T::NAME), |b| {
-        b.iter(|| products.run(Par::Seq));
+        b.iter(|| products.run(1));
     });
     #[cfg(feature = "threads")]
     group.bench_function(format!("step_products_{}_2threads", T::NAME), |b| {
-        b.iter(|| products.run(Par::rayon(2)));
+        b.iter(|| products.run(2));
     });
     // Each product alone, repeated (its operands stay in cache between repeats, unlike in
     // the step, where each product finds the others' data in its caches).
     for product in products.order() {
         group.throughput(Throughput::Elements(products.flops(product)));
         group.bench_function(format!("product_{}_{}", product.name(), T::NAME), |b| {
-            b.iter(|| products.run_one(product, Par::Seq));
+            b.iter(|| products.run_one(product, 1));
         });
     }
     // The core's peak: independent fused multiply-adds in the widest vectors it has.

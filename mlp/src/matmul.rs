@@ -116,7 +116,7 @@ const PARALLEL_MIN_WORK: usize = 1 << 24;
 /// # Panics
 ///
 /// If the shapes do not fit (an internal invariant of the passes).
-pub(crate) fn gemm<T: Scalar>(
+pub fn gemm<T: Scalar>(
     out: MatMut<'_, T>,
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
@@ -211,28 +211,40 @@ mod tests {
         (0..len).map(|_| c(rng.random_range(-1.0..1.0))).collect()
     }
 
-    /// A deep product in blocks of 256 destination rows gives `faer`'s unblocked result to the
-    /// bit, in both destination layouts, replacing or accumulating, and is the product.
-    fn blocked_equals_whole<T: Scalar>() {
-        // 600 rows: two whole blocks and a partial one; depth 600 is past BLOCK_MIN_DEPTH.
-        let (rows, depth, cols) = (600, 600, 7);
-        assert!(depth >= BLOCK_MIN_DEPTH && rows > 2 * BLOCK_ROWS);
+    /// A deep product is the product and `faer`'s unblocked result to the bit, in both
+    /// destination layouts, replacing or accumulating; and the two layouts give the same bits.
+    fn deep_product_is_the_product<T: Scalar>((rows, depth, cols): (usize, usize, usize)) {
+        assert!(depth >= BLOCK_MIN_DEPTH);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let a = random::<T>(&mut rng, rows * depth);
         let b = random::<T>(&mut rng, depth * cols);
+        // The starting destination, sample-major (column-major), and laid out either way.
         let start = random::<T>(&mut rng, rows * cols);
-        for destination_row_major in [false, true] {
-            for accumulate in [false, true] {
+        let start_in = |row_major: bool| -> Vec<T> {
+            if row_major {
+                (0..rows * cols)
+                    .map(|k| start[(k % cols) * rows + k / cols])
+                    .collect()
+            } else {
+                start.clone()
+            }
+        };
+        for accumulate in [false, true] {
+            let mut by_layout = Vec::new();
+            for destination_row_major in [false, true] {
                 let (a, b) = (row_major(&a, rows, depth), col_major(&b, depth, cols));
-                let mut blocked = start.clone();
+                let mut ours = start_in(destination_row_major);
                 gemm(
-                    batch_matrix_mut(&mut blocked, rows, cols, destination_row_major),
+                    batch_matrix_mut(&mut ours, rows, cols, destination_row_major),
                     a,
                     b,
                     accumulate,
                     1,
                 );
-                let mut whole = start.clone();
+                let case = format!(
+                    "{rows} x {depth} x {cols} (row-major destination: {destination_row_major}, accumulate: {accumulate})"
+                );
+                let mut whole = start_in(destination_row_major);
                 let accum = if accumulate {
                     Accum::Add
                 } else {
@@ -247,28 +259,23 @@ mod tests {
                     Par::Seq,
                 );
                 assert!(
-                    blocked
-                        .iter()
+                    ours.iter()
                         .zip(&whole)
                         .all(|(x, y)| x.widen().to_bits() == y.widen().to_bits()),
-                    "blocked differs from whole (row-major destination: {destination_row_major}, accumulate: {accumulate})"
+                    "{case}: differs from faer's whole product"
                 );
-                // And it is the product: each entry is a sum of 601 terms (600 products and
-                // the start value), which any summation order computes within 601 eps times
-                // the sum of their magnitudes (to first order). The f64 reference is within
-                // the same bound with f64's eps, so the two differ by at most twice the bound
-                // in T's eps; a wrong block offset is off by whole terms.
+                // Each entry is a sum of depth + 1 terms (the products and the start value),
+                // which any summation order computes within (depth + 1) eps
+                // times the sum of their magnitudes (to first order). The f64 reference is
+                // within the same bound with f64's eps, so the two differ by at most twice the
+                // bound in T's eps; a wrong block offset is off by whole terms.
                 let eps = <T as num_traits::Float>::epsilon().widen();
-                let dst = batch_matrix(&blocked, rows, cols, destination_row_major);
+                let terms = (depth + 1) as f64;
+                let dst = batch_matrix(&ours, rows, cols, destination_row_major);
                 for i in 0..rows {
                     for j in 0..cols {
                         let mut exact = if accumulate {
-                            let k = if destination_row_major {
-                                i * cols + j
-                            } else {
-                                j * rows + i
-                            };
-                            start[k].widen()
+                            start[j * rows + i].widen()
                         } else {
                             0.0
                         };
@@ -278,13 +285,31 @@ mod tests {
                             exact += term;
                             magnitude += term.abs();
                         }
-                        let bound = 2.0 * 601.0 * eps * magnitude;
+                        let bound = 2.0 * terms * eps * magnitude;
                         assert!(
                             (dst[(i, j)].widen() - exact).abs() <= bound,
-                            "entry ({i}, {j}): {} against {exact}, bound {bound}",
+                            "{case}, entry ({i}, {j}): {} against {exact}, bound {bound}",
                             dst[(i, j)].widen()
                         );
                     }
+                }
+                by_layout.push((destination_row_major, ours));
+            }
+            // The destination's layout changes no bit (the workspace's layouts rely on it).
+            let [(false, sample_major), (true, feature_major)] = &by_layout[..] else {
+                unreachable!("one result per layout");
+            };
+            let (sm, fm) = (
+                batch_matrix(sample_major, rows, cols, false),
+                batch_matrix(feature_major, rows, cols, true),
+            );
+            for i in 0..rows {
+                for j in 0..cols {
+                    assert_eq!(
+                        sm[(i, j)].widen().to_bits(),
+                        fm[(i, j)].widen().to_bits(),
+                        "{rows} x {depth} x {cols} (accumulate: {accumulate}): entry ({i}, {j}) depends on the layout"
+                    );
                 }
             }
         }
@@ -328,9 +353,16 @@ mod tests {
         }
     }
 
+    /// 600 rows: two whole blocks of `BLOCK_ROWS` and a partial one in the column-major
+    /// orientation; 7 columns, so that a row-major destination's transpose has few rows and
+    /// runs whole; depth 600 and 1024, past `BLOCK_MIN_DEPTH` and one or two of `faer`'s
+    /// 512-deep sweeps.
     #[test]
-    fn deep_products_in_blocks_are_unchanged_to_the_bit() {
-        blocked_equals_whole::<f32>();
-        blocked_equals_whole::<f64>();
+    fn deep_products_in_blocks_are_the_product_with_the_same_bits_in_either_layout() {
+        const { assert!(600 > 2 * BLOCK_ROWS && 600 >= BLOCK_MIN_DEPTH) };
+        for depth in [600, 1024] {
+            deep_product_is_the_product::<f32>((600, depth, 7));
+            deep_product_is_the_product::<f64>((600, depth, 7));
+        }
     }
 }

@@ -4,10 +4,7 @@
 // Each benchmark binary uses part of this module.
 #![allow(dead_code)]
 
-use std::hint::black_box;
-
 use faer::linalg::matmul::matmul;
-use faer::reborrow::ReborrowMut;
 use faer::{Accum, MatMut, MatRef, Par};
 use mlp::{Activation, Loss, Mlp, Scalar, Workspace};
 use optim::{Sgd, SgdConfig};
@@ -159,8 +156,8 @@ impl<T: Scalar> Square<T> {
 }
 
 /// The matrix products of one training step and nothing else, back to back, with the step's
-/// shapes and memory layouts, through `faer` as `src/matmul.rs` calls it: for each layer
-/// $Z \mathrel{+}= W A_{\text{prev}}$ (onto the bias), then from the output down
+/// shapes and memory layouts, through `mlp::matmul::gemm`, the function the passes call: for
+/// each layer $Z \mathrel{+}= W A_{\text{prev}}$ (onto the bias), then from the output down
 /// $\nabla W = \delta A_{\text{prev}}^\top$ and, above the first layer,
 /// $\delta_{\text{prev}} = W^\top \delta$. Each layer's layout (sample-major or
 /// feature-major) is read from the workspace's views after a forward pass, so the products
@@ -229,13 +226,13 @@ impl<T: Scalar> StepProducts<T> {
         (2 * self.batch * n_in * n_out) as u64
     }
 
-    pub fn run(&mut self, par: Par) {
+    pub fn run(&mut self, threads: usize) {
         for product in self.order() {
-            self.run_one(product, par);
+            self.run_one(product, threads);
         }
     }
 
-    pub fn run_one(&mut self, product: StepProduct, par: Par) {
+    pub fn run_one(&mut self, product: StepProduct, threads: usize) {
         let b = self.batch;
         let l = product.layer();
         let (n_in, n_out) = self.shapes[l];
@@ -248,12 +245,12 @@ impl<T: Scalar> StepProducts<T> {
                 } else {
                     &before[l - 1][..]
                 };
-                self::product(
+                mlp::matmul::gemm(
                     batch_mut(&mut after[0], n_out, b, self.feature_major[l]),
-                    Accum::Add,
                     MatRef::from_row_major_slice(&self.weights[l], n_out, n_in),
                     batch_ref(a_prev, n_in, b, prev_fm),
-                    par,
+                    true,
+                    threads,
                 );
             }
             StepProduct::WeightGradient(_) => {
@@ -267,22 +264,22 @@ impl<T: Scalar> StepProducts<T> {
                 } else {
                     self.feature_major[l]
                 };
-                self::product(
+                mlp::matmul::gemm(
                     MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
-                    Accum::Replace,
                     batch_ref(&self.delta[l], n_out, b, delta_fm),
                     batch_ref(a_prev, n_in, b, prev_fm).transpose(),
-                    par,
+                    false,
+                    threads,
                 );
             }
             StepProduct::Propagate(_) => {
                 let (lower, upper) = self.delta.split_at_mut(l);
-                self::product(
+                mlp::matmul::gemm(
                     batch_mut(&mut lower[l - 1], n_in, b, prev_fm),
-                    Accum::Replace,
                     MatRef::from_row_major_slice(&self.weights[l], n_out, n_in).transpose(),
                     batch_ref(&upper[0], n_out, b, self.feature_major[l]),
-                    par,
+                    false,
+                    threads,
                 );
             }
         }
@@ -332,56 +329,6 @@ pub fn batch_mut<T: Scalar>(data: &mut [T], rows: usize, batch: usize, fm: bool)
         MatMut::from_row_major_slice_mut(data, rows, batch)
     } else {
         MatMut::from_column_major_slice_mut(data, rows, batch)
-    }
-}
-
-/// One product as `src/matmul.rs`'s `gemm` runs it: on one thread, a product at least 512
-/// deep in blocks of 256 destination rows (in `faer`'s column-major orientation); then a
-/// `vzeroupper`.
-pub fn product<T: Scalar>(
-    out: MatMut<'_, T>,
-    accum: Accum,
-    a: MatRef<'_, T>,
-    b: MatRef<'_, T>,
-    par: Par,
-) {
-    let one = T::cast(1.0);
-    if matches!(par, Par::Seq) && a.ncols() >= 512 {
-        let (mut out, a, b) = if out.row_stride() == 1 {
-            (out, a, b)
-        } else {
-            (out.transpose_mut(), b.transpose(), a.transpose())
-        };
-        let rows = out.nrows();
-        for start in (0..rows).step_by(256) {
-            let block = 256.min(rows - start);
-            matmul(
-                out.rb_mut().subrows_mut(start, block),
-                accum,
-                a.subrows(start, block),
-                b,
-                one,
-                par,
-            );
-        }
-    } else {
-        matmul(out, accum, a, b, one, par);
-    }
-    pulp::Arch::new().dispatch(ClearUpperState);
-}
-
-/// `src/matmul.rs`'s `ClearUpperState`: a `vzeroupper` after each `faer` product, as the
-/// library runs one.
-pub struct ClearUpperState;
-
-impl pulp::WithSimd for ClearUpperState {
-    type Output = ();
-
-    // Inlined into `pulp`'s AVX2 function, so that the compiler ends it with a `vzeroupper`.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, simd: S) {
-        black_box(simd.splat_f32s(0.0));
     }
 }
 
