@@ -421,12 +421,14 @@ impl<T: Scalar> Mlp<T> {
             let (n_in, n_out) = (layer.n_inputs(), layer.n_outputs());
             let (prev_fm, delta_fm) = (l > 0 && ws.feature_major[l - 1], ws.feature_major[l]);
             let (lower, upper) = ws.delta.split_at_mut(l);
-            let delta = if l == 0 && !ws.first_delta_transposed.is_empty() {
-                let copy = &mut ws.first_delta_transposed[..n_out * batch];
+            let delta = batch_matrix(&upper[0][..n_out * batch], n_out, batch, delta_fm);
+            // The weight gradient may read a feature-major copy (faster; see `Workspace`).
+            let delta_for_grad = if ws.copies_delta[l] {
+                let copy = &mut ws.delta_copy[..n_out * batch];
                 copy_to_feature_major(&upper[0], n_out, batch, copy);
                 batch_matrix(copy, n_out, batch, true)
             } else {
-                batch_matrix(&upper[0][..n_out * batch], n_out, batch, delta_fm)
+                delta
             };
             let a_prev = if l == 0 {
                 inputs
@@ -446,7 +448,7 @@ impl<T: Scalar> Mlp<T> {
             }
             gemm(
                 row_major_mut(grad_w, n_out, n_in),
-                delta,
+                delta_for_grad,
                 a_prev.transpose(),
                 with_penalty,
                 threads,

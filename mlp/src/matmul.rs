@@ -315,6 +315,47 @@ mod tests {
         }
     }
 
+    /// A weight gradient $\delta A^\top$ gets the same bits whether $\delta$ is read
+    /// sample-major or from its feature-major copy (what `Workspace` copies it for), at the
+    /// shapes the copy is made for (at least 256 rows) and a deep one.
+    fn delta_layout_changes_no_bit<T: Scalar>((n_out, n_in, batch): (usize, usize, usize)) {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let delta = random::<T>(&mut rng, n_out * batch);
+        let a_prev = random::<T>(&mut rng, n_in * batch);
+        let mut delta_fm = vec![c::<T>(0.0); n_out * batch];
+        copy_to_feature_major(&delta, n_out, batch, &mut delta_fm);
+        let grad = |delta: MatRef<'_, T>| {
+            let mut out = vec![c::<T>(0.0); n_out * n_in];
+            gemm(
+                row_major_mut(&mut out, n_out, n_in),
+                delta,
+                col_major(&a_prev, n_in, batch).transpose(),
+                false,
+                1,
+            );
+            out
+        };
+        let (sample_major, feature_major) = (
+            grad(col_major(&delta, n_out, batch)),
+            grad(row_major(&delta_fm, n_out, batch)),
+        );
+        for (k, (x, y)) in sample_major.iter().zip(&feature_major).enumerate() {
+            assert_eq!(
+                x.widen().to_bits(),
+                y.widen().to_bits(),
+                "{n_out} x {n_in}, batch {batch}: entry {k} depends on delta's layout"
+            );
+        }
+    }
+
+    #[test]
+    fn the_delta_copy_changes_no_bit_of_the_weight_gradient() {
+        for shape in [(256, 9, 7), (300, 37, 64), (520, 600, 256)] {
+            delta_layout_changes_no_bit::<f32>(shape);
+            delta_layout_changes_no_bit::<f64>(shape);
+        }
+    }
+
     /// The tiled copy puts every entry where the feature-major layout reads it, for shapes
     /// with whole tiles, partial tiles in either direction, and a single row or sample; and
     /// it writes nothing past `rows * batch`.

@@ -17,14 +17,20 @@
 //! The first hidden layer stays sample-major: its $\delta = W^\top \delta'$ (a product with
 //! the wide second layer) ran at 92 GFLOP/s into a feature-major buffer and 143-151 into a
 //! sample-major one.
-//! That first layer's weight gradient $\delta X^\top$, with $\delta$ sample-major and the
-//! inputs $X$ sample-major, ran at 136-138 GFLOP/s, and at 168-184 with $\delta$
-//! feature-major (W4's shapes, measured outside the crate with the same `faer`); so in `f32`
-//! a wide first layer that is not feature-major copies its $\delta$ feature-major before
-//! that product (`TRANSPOSED_FIRST_DELTA_MIN_WIDTH`), which made W4's backward pass about
-//! 5 % shorter in an alternating comparison, and left the gradient unchanged to the bit on a
-//! 784-300-64-10 network.
-//! In `f64` the same layouts moved time from the forward to the backward pass without
+//! A weight gradient $\delta A_{\text{prev}}^\top$ runs faster with $\delta$ feature-major:
+//! W4's first layer's, with the inputs $X$ sample-major, ran at 136-138 GFLOP/s with
+//! $\delta$ sample-major and at 168-184 with it feature-major (`f32`, measured outside the
+//! crate with the same `faer`), and on the project's later machine 15-25 % faster in both
+//! types, the second layer's too (1.86-1.90 against 2.35-2.53 ms for the first layer in
+//! `f32`, 3.5-4.1 against 4.2-5.2 ms in `f64`). So every layer at least 256 wide that stores
+//! its $\delta$ sample-major copies it feature-major before that product
+//! (`TRANSPOSED_DELTA_MIN_WIDTH`, [`Workspace::copies_delta`]); the propagation
+//! $W^\top \delta$, which was no faster so, reads $\delta$ as stored. The first layer's
+//! copy made W4's `f32` backward pass about 5 % shorter in an alternating comparison; the
+//! copies of both hidden layers took W4's `f64` backward-to-forward ratio from 1.75-1.77 to
+//! 1.52-1.54 (`cargo bench -p mlp --bench ratios`). A test checks that the copy leaves the
+//! weight gradient unchanged to the bit.
+//! In `f64` the feature-major layers moved time from the forward to the backward pass without
 //! changing the step's time, so every `f64` layer is sample-major.
 //! Element-wise passes do not care about the layout, the output layer (which the loss reads
 //! sample by sample) is always sample-major, and no result changes by a bit: every product
@@ -51,9 +57,11 @@ pub struct Workspace<T> {
     /// Per layer: whether its buffers are feature-major (row-major) rather than
     /// sample-major (see the [module docs](self)).
     pub(crate) feature_major: Vec<bool>,
-    /// The first layer's $\delta$ copied feature-major for its weight gradient, when that
-    /// product is faster so (see `TRANSPOSED_FIRST_DELTA_MIN_WIDTH`); empty otherwise.
-    pub(crate) first_delta_transposed: Vec<T>,
+    /// Per layer: whether its weight gradient reads a feature-major copy of its $\delta$
+    /// (see `TRANSPOSED_DELTA_MIN_WIDTH`).
+    pub(crate) copies_delta: Vec<bool>,
+    /// Room for that copy of the widest such layer's $\delta$; empty if no layer copies.
+    pub(crate) delta_copy: Vec<T>,
     pub(crate) grad: Vec<T>,
     pub(crate) batch: usize,
     pub(crate) threads: usize,
@@ -67,11 +75,13 @@ impl<T: Scalar> Workspace<T> {
             return Err(Error::EmptyBatch);
         }
         let feature_major = feature_major_layers::<T>(&widths);
-        let first_delta_transposed = if transposes_first_delta::<T>(&widths, &feature_major) {
-            vec![c::<T>(0.0); widths[1] * capacity]
-        } else {
-            Vec::new()
-        };
+        let copies_delta = copied_deltas(&widths, &feature_major);
+        let widest_copy = (0..copies_delta.len())
+            .filter(|&l| copies_delta[l])
+            .map(|l| widths[l + 1])
+            .max()
+            .unwrap_or(0);
+        let delta_copy = vec![c::<T>(0.0); widest_copy * capacity];
         let buffers = || {
             widths[1..]
                 .iter()
@@ -84,7 +94,8 @@ impl<T: Scalar> Workspace<T> {
             a: buffers(),
             delta: buffers(),
             feature_major,
-            first_delta_transposed,
+            copies_delta,
+            delta_copy,
             grad: vec![c::<T>(0.0); n_params],
             widths,
             batch: 0,
@@ -179,12 +190,16 @@ impl<T: Scalar> Workspace<T> {
         self.matrix(&self.delta[layer], layer)
     }
 
-    /// Whether the first layer's weight gradient $\delta X^\top$ reads a feature-major copy of
-    /// its $\delta$ rather than $\delta$ itself (in `f32`, for a wide first layer stored
+    /// Whether layer `layer`'s weight gradient $\delta A_{\text{prev}}^\top$ reads a
+    /// feature-major copy of its $\delta$ rather than $\delta$ itself (a wide layer stored
     /// sample-major; see the [module docs](self)). For benchmarks that replay a step's
     /// matrix products with the step's layouts.
-    pub fn copies_first_delta(&self) -> bool {
-        !self.first_delta_transposed.is_empty()
+    ///
+    /// # Panics
+    ///
+    /// If `layer` is not below the number of layers.
+    pub fn copies_delta(&self, layer: usize) -> bool {
+        self.copies_delta[layer]
     }
 
     /// The network's output $a^L$ of the last forward pass: `n_outputs × batch`.
@@ -231,14 +246,16 @@ impl<T: Scalar> Workspace<T> {
     }
 }
 
-/// An `f32` first layer at least this wide, stored sample-major, copies its $\delta$
-/// feature-major before its weight gradient $\delta X^\top$.
-const TRANSPOSED_FIRST_DELTA_MIN_WIDTH: usize = 256;
+/// A layer at least this wide, stored sample-major, copies its $\delta$ feature-major
+/// before its weight gradient $\delta A_{\text{prev}}^\top$ (see the [module docs](self)).
+const TRANSPOSED_DELTA_MIN_WIDTH: usize = 256;
 
-/// Whether the first layer's $\delta$ gets a feature-major copy (see
-/// [`TRANSPOSED_FIRST_DELTA_MIN_WIDTH`]).
-fn transposes_first_delta<T: Scalar>(widths: &[usize], feature_major: &[bool]) -> bool {
-    size_of::<T>() == 4 && !feature_major[0] && widths[1] >= TRANSPOSED_FIRST_DELTA_MIN_WIDTH
+/// Per layer, whether its $\delta$ gets a feature-major copy for its weight gradient (see
+/// [`TRANSPOSED_DELTA_MIN_WIDTH`]), given `n_inputs` and the layer widths.
+fn copied_deltas(widths: &[usize], feature_major: &[bool]) -> Vec<bool> {
+    (0..feature_major.len())
+        .map(|l| !feature_major[l] && widths[l + 1] >= TRANSPOSED_DELTA_MIN_WIDTH)
+        .collect()
 }
 
 /// An `f32` last hidden layer at least this wide is stored feature-major. Narrower layers

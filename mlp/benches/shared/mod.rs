@@ -168,9 +168,9 @@ pub struct StepProducts<T> {
     shapes: Vec<(usize, usize)>,
     /// Per layer: whether its batch matrices are feature-major.
     feature_major: Vec<bool>,
-    /// Whether the first layer's weight gradient reads its `delta` feature-major (the
-    /// workspace copies it so, see `Workspace::copies_first_delta`).
-    first_delta_feature_major: bool,
+    /// Per layer: whether its weight gradient reads its `delta` feature-major (stored so, or
+    /// copied so by the workspace, see `Workspace::copies_delta`).
+    grad_delta_feature_major: Vec<bool>,
     inputs: Vec<T>,
     weights: Vec<Vec<T>>,
     grad_w: Vec<Vec<T>>,
@@ -184,8 +184,11 @@ impl<T: Scalar> StepProducts<T> {
         net.forward(ws, inputs).expect("valid batch");
         let shapes: Vec<(usize, usize)> =
             workload.widths.windows(2).map(|w| (w[0], w[1])).collect();
-        let feature_major = (0..shapes.len())
+        let feature_major: Vec<bool> = (0..shapes.len())
             .map(|l| ws.activations(l).strides().0 != 1)
+            .collect();
+        let grad_delta_feature_major = (0..shapes.len())
+            .map(|l| feature_major[l] || ws.copies_delta(l))
             .collect();
         let filled = |len: usize| -> Vec<T> {
             (0..len)
@@ -195,7 +198,7 @@ impl<T: Scalar> StepProducts<T> {
         Self {
             batch,
             feature_major,
-            first_delta_feature_major: ws.copies_first_delta(),
+            grad_delta_feature_major,
             inputs: inputs.to_vec(),
             weights: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
             grad_w: shapes.iter().map(|&(i, o)| filled(i * o)).collect(),
@@ -259,11 +262,7 @@ impl<T: Scalar> StepProducts<T> {
                 } else {
                     &self.z[l - 1][..]
                 };
-                let delta_fm = if l == 0 {
-                    self.first_delta_feature_major
-                } else {
-                    self.feature_major[l]
-                };
+                let delta_fm = self.grad_delta_feature_major[l];
                 mlp::matmul::gemm(
                     MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
                     batch_ref(&self.delta[l], n_out, b, delta_fm),

@@ -467,3 +467,57 @@ fn backward_pass_matches_directional_differences_on_wide_networks() {
         "only {n_checked} cases were away from ReLU kinks"
     );
 }
+
+/// The same directional check on networks whose hidden layers are wide enough (256 and
+/// more) that the workspace copies their $\delta$ feature-major for the weight gradients
+/// (`Workspace::copies_delta`): the copied path is checked against differences, not only
+/// against another layout.
+#[test]
+fn backward_pass_matches_directional_differences_where_deltas_are_copied() {
+    let checker = GradientChecker::new(GRAD_TOL).unwrap();
+    for (case_index, hidden) in [[300, 9], [9, 260], [256, 270]].into_iter().enumerate() {
+        let (n_inputs, n_outputs, batch) = (12, 3, 10);
+        let mut builder = Mlp::<f64>::builder(n_inputs)
+            .seed(case_index as u64)
+            .l2(0.01);
+        for &w in &hidden {
+            builder = builder.hidden(w, Activation::Tanh);
+        }
+        let net = builder
+            .output(n_outputs, Activation::Softmax)
+            .loss(Loss::SoftmaxCrossEntropy)
+            .build()
+            .unwrap();
+        let ws = net.workspace(batch).unwrap();
+        for (l, &w) in hidden.iter().enumerate() {
+            assert_eq!(ws.copies_delta(l), w >= 256, "layer {l} of {hidden:?}");
+        }
+        let case = Case {
+            n_inputs,
+            hidden: vec![],
+            n_outputs,
+            head: Head::SoftmaxLabels,
+            batch,
+            l2: 0.01,
+            seed: case_index as u64,
+        };
+        let mut p = problem(&case);
+        p.net = net;
+        p.use_labels = true;
+        let (_, grad) = p.gradient();
+        let report = checker
+            .check_directions(
+                |x| p.objective(x),
+                p.net.params(),
+                &grad,
+                12,
+                case_index as u64,
+            )
+            .unwrap();
+        assert!(
+            report.passed(),
+            "hidden {hidden:?} ({} parameters)\n{report}",
+            p.net.n_params()
+        );
+    }
+}
