@@ -45,7 +45,8 @@
 //! | W4 step, 2 threads | 27.1-31.4 k | | 33.6 k | 14.2 k | 20.1 k | |
 //!
 //! `f64`: W2 1.19 M, W3 157 k, W4 9.0-10.2 k on one thread and 16.2 k on two (PyTorch 4.5 k
-//! and 8.2 k, NumPy 5.3 k and 9.1 k). PyTorch and NumPy run OpenBLAS's 256-bit (Haswell)
+//! and 8.2 k, NumPy 5.3 k and 9.1 k); at 23:51, after the `δ` copies below, W4 9.6-9.7 k and
+//! 14.5-15.6 k in two runs (criterion's drift between runs is larger than the change). PyTorch and NumPy run OpenBLAS's 256-bit (Haswell)
 //! kernels here (100 and 113 GFLOP/s on a 1024² `f32` product), `faer` its 512-bit ones
 //! (213 GFLOP/s in the same hour).
 //!
@@ -54,7 +55,12 @@
 //! the whole step at 0.85 (`f32`; 0.89 and 0.84 in `f64`), `faer`'s 1024² product at 0.89 of
 //! the multiply-add peak (245 GFLOP/s in `f32`, 127 in `f64`), W5 1.59 at W4 and 1.06 at W2
 //! (`f32`; 1.73 and 0.70 in `f64`). Each large product of the step alone (`product_*`,
-//! warm, 21:09) ran at 209-233 GFLOP/s against 213 for the 1024² product.
+//! warm, 21:09) ran at 209-233 GFLOP/s against 213 for the 1024² product. Five later runs
+//! (23:46-23:50), after every wide sample-major layer came to copy its `δ` for its weight
+//! gradient (a change for `f64` only): the products at 0.90-0.93 (`f32`) and 0.94-0.98
+//! (`f64`, 0.88 before), the whole step at 0.82-0.85 and 0.84-0.86, `faer`'s 1024² product
+//! at 0.86-0.91 and 0.76-0.86 of the peak, W5 1.53-1.66 and 1.48-1.54 at W4, 1.02-1.06
+//! and 0.65-0.71 at W2.
 //!
 //! Against the targets of issue 5:
 //!
@@ -66,7 +72,7 @@
 //!   `AdamConfig::flush_subnormals` (XLA's arithmetic) gains nothing here. On the earlier
 //!   machine (2026-11-28) the epoch ran at 0.79 of JAX without flushing and 0.98-1.04 with it.
 //! - W4, one thread, the step's GEMM throughput at least the backend's own 1024² rate: **not
-//!   met**, 0.91-0.92 for the products alone, 0.82-0.85 for the whole step (2.45 GFLOP of true
+//!   met**, 0.90-0.93 for the products alone, 0.82-0.85 for the whole step (2.45 GFLOP of true
 //!   work per step; the peers' nominal 2.86 GFLOP would give 17 % more). Every large product
 //!   alone reaches or beats the 1024² rate; in the step each runs with the previous
 //!   product's data in the caches, and the three output-layer products, 10 wide, run at a
@@ -76,16 +82,20 @@
 //!   1024² rate and NumPy 0.92. The step is as fast as JAX's on one core and twice PyTorch's.
 //! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 27.1-31.4 k
 //!   against NumPy's 20.1 k (1.35-1.56).
-//! - W5, backward at most 1.65 times forward at W4: **met in `f32`**, 1.56 and 1.59 in two
-//!   interleaved runs (criterion: 1.60-1.64); **not in `f64`**, 1.67-1.73. Before the first
-//!   layer's `δ` was copied in 16 × 16 tiles instead of by `faer`'s `copy_from` (0.05 ms
-//!   against 0.55 ms for that copy), 1.67-1.69 in `f32`. The ideal flop ratio is 1.56.
-//!   PyTorch measured 1.68, NumPy 1.59 (`f32`, one thread, forward including the loss).
+//! - W5, backward at most 1.65 times forward at W4: **met in `f64`**, 1.48-1.54 in five
+//!   interleaved runs (23:46-23:50), since every wide sample-major layer copies its `δ`
+//!   feature-major for its weight gradient (before, only the `f32` first layer did, and
+//!   `f64` measured 1.75-1.77 in the same session); **in `f32` in four runs of five**,
+//!   1.53-1.66 (earlier runs that day 1.56-1.59; criterion: 1.60-1.64). The first layer's
+//!   `δ` is copied in 16 × 16 tiles rather than by `faer`'s `copy_from` (0.05 ms against
+//!   0.55 ms), which took `f32` from 1.67-1.69. The ideal flop ratio is 1.56. PyTorch
+//!   measured 1.68, NumPy 1.59 (`f32`, one thread, forward including the loss).
 //! - No heap allocation inside a training step: **met** (`tests/it/allocation.rs`).
 //!
-//! Tried for W4 and W5 and measured no better: every layer feature-major, transposed copies
-//! of the other layers' `δ`, other block sizes (192, 288, 384 and 576 rows, by depth), `f64`
-//! feature-major layers; a packed matrix product of our own in safe Rust (`pulp` 0.22,
+//! Tried for W4 and W5 and measured no better: every layer feature-major, in `f32`
+//! transposed copies of the other layers' `δ` (the second hidden layer is feature-major),
+//! other block sizes (192, 288, 384 and 576 rows, by depth), `f64` feature-major layers; a
+//! packed matrix product of our own in safe Rust (`pulp` 0.22,
 //! AVX-512), outside the repository, matched `faer` on a 1024² product but lost at the step's
 //! shapes, where it needs transposing copies that `faer` does in assembly. Splitting the
 //! first layer's depth of 784 into 400 + 384 (`faer` sweeps 512 + 272) with whole rows made

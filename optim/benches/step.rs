@@ -13,8 +13,7 @@
 //! Two copies are measured: one of the same size as one 10⁶-parameter f64 array (the data
 //! an optimizer step touches at that size stays, mostly, in a large last-level cache between
 //! steps, 32 MiB on this project's machine, so this is the like-for-like reference), and a
-//! large one of 256 MiB per
-//! buffer (main memory, the "machine's memory bandwidth").
+//! large one of 256 MiB per buffer (main memory, the "machine's memory bandwidth").
 
 use std::hint::black_box;
 use std::path::PathBuf;
