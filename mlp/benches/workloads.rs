@@ -101,7 +101,12 @@
 //! first layer's depth of 784 into 400 + 384 (`faer` sweeps 512 + 272) with whole rows made
 //! that product alone faster (0.97 of the 1024² rate against 0.87-0.96, `f32`) but not the
 //! step: two builds alternating (`benches/ratios.rs`, 23:25-23:30) gave the products 0.894
-//! and 0.896 with the split, 0.911 and 0.916 without.
+//! and 0.896 with the split, 0.911 and 0.916 without. Storing the `f32` last hidden layer
+//! sample-major too (copying its `δ` like the others; 00:01-00:08, two builds alternating):
+//! W5 at W4 1.52-1.56 against 1.57-1.63 and the products 0.92 against 0.91 of the 1024²
+//! rate, the one-thread step as fast (ratios bench 0.82-0.85 either way; criterion
+//! 12.9-13.5 ms against 13.3-13.9), but the two-thread step slower (criterion, medians of six
+//! and five runs, 9.8 ms against 9.0); kept feature-major.
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
