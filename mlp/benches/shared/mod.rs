@@ -372,52 +372,51 @@ pub mod peak {
     const EPS_32: f32 = 1.0 / 1_048_576.0;
     const EPS_64: f64 = 1.0 / 1_048_576.0;
 
-    struct Fma32;
+    /// The chains in one element type: the same loop for `f32` and `f64`, through that
+    /// type's `pulp` operations.
+    macro_rules! fma_chains {
+        ($name:ident, $eps:expr, $splat:ident, $mul_add:ident, $add:ident, $reduce:ident) => {
+            struct $name;
 
-    impl WithSimd for Fma32 {
-        type Output = f64;
+            impl WithSimd for $name {
+                type Output = f64;
 
-        // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from it.
-        #[allow(clippy::inline_always)]
-        #[inline(always)]
-        fn with_simd<S: Simd>(self, simd: S) -> f64 {
-            // Opaque to the compiler, which would otherwise compute the constant result itself.
-            let a = simd.splat_f32s(black_box(1.0 - EPS_32));
-            let b = simd.splat_f32s(black_box(EPS_32));
-            let mut acc = [simd.splat_f32s(black_box(1.0)); CHAINS];
-            for _ in 0..STEPS {
-                for x in &mut acc {
-                    *x = simd.mul_add_e_f32s(*x, a, b);
+                // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from
+                // it.
+                #[allow(clippy::inline_always)]
+                #[inline(always)]
+                fn with_simd<S: Simd>(self, simd: S) -> f64 {
+                    // Opaque to the compiler, which would otherwise compute the constant
+                    // result itself.
+                    let a = simd.$splat(black_box(1.0 - $eps));
+                    let b = simd.$splat(black_box($eps));
+                    let mut acc = [simd.$splat(black_box(1.0)); CHAINS];
+                    for _ in 0..STEPS {
+                        for x in &mut acc {
+                            *x = simd.$mul_add(*x, a, b);
+                        }
+                    }
+                    let sum = acc.iter().fold(simd.$splat(0.0), |s, &x| simd.$add(s, x));
+                    f64::from(simd.$reduce(sum))
                 }
             }
-            let sum = acc
-                .iter()
-                .fold(simd.splat_f32s(0.0), |s, &x| simd.add_f32s(s, x));
-            f64::from(simd.reduce_sum_f32s(sum))
-        }
+        };
     }
 
-    struct Fma64;
-
-    impl WithSimd for Fma64 {
-        type Output = f64;
-
-        // Must be compiled inside pulp's AVX-512 (or AVX2) function, not called from it.
-        #[allow(clippy::inline_always)]
-        #[inline(always)]
-        fn with_simd<S: Simd>(self, simd: S) -> f64 {
-            let a = simd.splat_f64s(black_box(1.0 - EPS_64));
-            let b = simd.splat_f64s(black_box(EPS_64));
-            let mut acc = [simd.splat_f64s(black_box(1.0)); CHAINS];
-            for _ in 0..STEPS {
-                for x in &mut acc {
-                    *x = simd.mul_add_e_f64s(*x, a, b);
-                }
-            }
-            let sum = acc
-                .iter()
-                .fold(simd.splat_f64s(0.0), |s, &x| simd.add_f64s(s, x));
-            simd.reduce_sum_f64s(sum)
-        }
-    }
+    fma_chains!(
+        Fma32,
+        EPS_32,
+        splat_f32s,
+        mul_add_e_f32s,
+        add_f32s,
+        reduce_sum_f32s
+    );
+    fma_chains!(
+        Fma64,
+        EPS_64,
+        splat_f64s,
+        mul_add_e_f64s,
+        add_f64s,
+        reduce_sum_f64s
+    );
 }

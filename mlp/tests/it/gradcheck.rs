@@ -391,6 +391,40 @@ proptest! {
     }
 }
 
+/// The directional check of `net`'s backward pass on `problem`'s data for its widths
+/// (`batch` samples, labels or dense targets, drawn from `seed`): 12 random directions drawn
+/// from `seed`, at the coordinate check's threshold. `None` when a unit sits within
+/// `DIRECTION_KINK_MARGIN` of a ReLU kink, where differences do not measure the derivative.
+fn directional_check(
+    net: Mlp<f64>,
+    batch: usize,
+    seed: u64,
+    use_labels: bool,
+) -> Option<gradient::GradientReport> {
+    let case = Case {
+        n_inputs: net.n_inputs(),
+        hidden: vec![],
+        n_outputs: net.n_outputs(),
+        head: Head::SoftmaxLabels,
+        batch,
+        l2: 0.01,
+        seed,
+    };
+    let mut p = problem(&case);
+    p.net = net;
+    p.use_labels = use_labels;
+    if p.near_kink(DIRECTION_KINK_MARGIN) {
+        return None;
+    }
+    let (_, grad) = p.gradient();
+    let checker = GradientChecker::new(GRAD_TOL).unwrap();
+    Some(
+        checker
+            .check_directions(|x| p.objective(x), p.net.params(), &grad, 12, seed)
+            .unwrap(),
+    )
+}
+
 /// Directional check for networks of hundreds to thousands of parameters and batches large
 /// enough (8 to 24) that every product runs through the packed matrix kernels. Same
 /// threshold as the coordinate check; 12 random directions each (a wrong entry of size e
@@ -412,7 +446,6 @@ fn backward_pass_matches_directional_differences_on_wide_networks() {
         Activation::Identity,
     ];
     let mut rng = ChaCha8Rng::seed_from_u64(2024);
-    let checker = GradientChecker::new(GRAD_TOL).unwrap();
     let mut n_checked = 0;
     for (case_index, &(output, loss)) in heads.iter().cycle().take(12).enumerate() {
         let n_inputs = rng.random_range(10..40);
@@ -430,35 +463,14 @@ fn backward_pass_matches_directional_differences_on_wide_networks() {
             .loss(loss)
             .build()
             .unwrap();
-        let case = Case {
-            n_inputs,
-            hidden: vec![],
-            n_outputs,
-            head: Head::SoftmaxLabels,
-            batch,
-            l2: 0.01,
-            seed: case_index as u64,
-        };
-        let mut p = problem(&case);
-        p.net = net;
-        p.use_labels = loss == Loss::SoftmaxCrossEntropy;
-        if p.near_kink(DIRECTION_KINK_MARGIN) {
+        let n_params = net.n_params();
+        let use_labels = loss == Loss::SoftmaxCrossEntropy;
+        let Some(report) = directional_check(net, batch, case_index as u64, use_labels) else {
             continue;
-        }
-        let (_, grad) = p.gradient();
-        let report = checker
-            .check_directions(
-                |x| p.objective(x),
-                p.net.params(),
-                &grad,
-                12,
-                case_index as u64,
-            )
-            .unwrap();
+        };
         assert!(
             report.passed(),
-            "case {case_index} ({} parameters)\n{report}",
-            p.net.n_params()
+            "case {case_index} ({n_params} parameters)\n{report}"
         );
         n_checked += 1;
     }
@@ -474,7 +486,6 @@ fn backward_pass_matches_directional_differences_on_wide_networks() {
 /// against another layout.
 #[test]
 fn backward_pass_matches_directional_differences_where_deltas_are_copied() {
-    let checker = GradientChecker::new(GRAD_TOL).unwrap();
     for (case_index, hidden) in [[300, 9], [9, 260], [256, 270]].into_iter().enumerate() {
         let (n_inputs, n_outputs, batch) = (12, 3, 10);
         let mut builder = Mlp::<f64>::builder(n_inputs)
@@ -492,32 +503,12 @@ fn backward_pass_matches_directional_differences_where_deltas_are_copied() {
         for (l, &w) in hidden.iter().enumerate() {
             assert_eq!(ws.copies_delta(l), w >= 256, "layer {l} of {hidden:?}");
         }
-        let case = Case {
-            n_inputs,
-            hidden: vec![],
-            n_outputs,
-            head: Head::SoftmaxLabels,
-            batch,
-            l2: 0.01,
-            seed: case_index as u64,
-        };
-        let mut p = problem(&case);
-        p.net = net;
-        p.use_labels = true;
-        let (_, grad) = p.gradient();
-        let report = checker
-            .check_directions(
-                |x| p.objective(x),
-                p.net.params(),
-                &grad,
-                12,
-                case_index as u64,
-            )
-            .unwrap();
+        let n_params = net.n_params();
+        let report =
+            directional_check(net, batch, case_index as u64, true).expect("tanh has no kink");
         assert!(
             report.passed(),
-            "hidden {hidden:?} ({} parameters)\n{report}",
-            p.net.n_params()
+            "hidden {hidden:?} ({n_params} parameters)\n{report}"
         );
     }
 }
