@@ -88,7 +88,7 @@ pub mod error;
 
 // The one matrix product of the passes. Not part of the API (hidden, and its `gemm` panics on
 // shapes that do not fit): public only so that `benches/` replay a step's products through the
-// very function the passes call.
+// very functions the passes call.
 #[doc(hidden)]
 pub mod matmul;
 

@@ -41,7 +41,7 @@ pub(crate) fn row_major_mut<T: Scalar>(data: &mut [T], rows: usize, cols: usize)
 
 /// A batch of `batch` samples with `rows` values each: column-major (sample after sample)
 /// unless `feature_major` (feature after feature, see `Workspace`'s layouts).
-pub(crate) fn batch_matrix<T: Scalar>(
+pub fn batch_matrix<T: Scalar>(
     data: &[T],
     rows: usize,
     batch: usize,
@@ -55,7 +55,7 @@ pub(crate) fn batch_matrix<T: Scalar>(
 }
 
 /// Mutable [`batch_matrix`].
-pub(crate) fn batch_matrix_mut<T: Scalar>(
+pub fn batch_matrix_mut<T: Scalar>(
     data: &mut [T],
     rows: usize,
     batch: usize,

@@ -357,13 +357,6 @@ impl<O> Trainer<O> {
     /// of 0, a negative or non-finite `min_delta`, or a clipping bound that is not finite and
     /// positive (named `"Clip::Norm"` or `"Clip::Value"`).
     pub fn new(config: TrainConfig, optimizer: O) -> Result<Self, Error> {
-        let invalid = |name, value: f64, allowed| {
-            Err(Error::InvalidConfig {
-                name,
-                value,
-                allowed,
-            })
-        };
         if config.epochs == 0 {
             return invalid("epochs", 0.0, "at least 1");
         }
@@ -663,13 +656,6 @@ pub fn overfit_check<T: Scalar>(
     steps: usize,
     learning_rate: f64,
 ) -> Result<OverfitReport, Error> {
-    let invalid = |name, value: f64, allowed| {
-        Err(Error::InvalidConfig {
-            name,
-            value,
-            allowed,
-        })
-    };
     if n_samples == 0 || n_samples > data.n_samples() {
         return invalid(
             "n_samples",
@@ -709,6 +695,15 @@ pub fn overfit_check<T: Scalar>(
         samples,
         first,
         last: history.last().train,
+    })
+}
+
+/// [`Error::InvalidConfig`] for the setting `name`, its `value` and the `allowed` range.
+fn invalid<T>(name: &'static str, value: f64, allowed: &'static str) -> Result<T, Error> {
+    Err(Error::InvalidConfig {
+        name,
+        value,
+        allowed,
     })
 }
 

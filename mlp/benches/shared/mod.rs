@@ -6,6 +6,7 @@
 
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
+use mlp::matmul::{batch_matrix, batch_matrix_mut, gemm};
 use mlp::{Activation, Loss, Mlp, Scalar, Workspace};
 use optim::{Sgd, SgdConfig};
 use rand::{RngExt, SeedableRng};
@@ -248,10 +249,10 @@ impl<T: Scalar> StepProducts<T> {
                 } else {
                     &before[l - 1][..]
                 };
-                mlp::matmul::gemm(
-                    batch_mut(&mut after[0], n_out, b, self.feature_major[l]),
+                gemm(
+                    batch_matrix_mut(&mut after[0], n_out, b, self.feature_major[l]),
                     MatRef::from_row_major_slice(&self.weights[l], n_out, n_in),
-                    batch_ref(a_prev, n_in, b, prev_fm),
+                    batch_matrix(a_prev, n_in, b, prev_fm),
                     true,
                     threads,
                 );
@@ -263,20 +264,20 @@ impl<T: Scalar> StepProducts<T> {
                     &self.z[l - 1][..]
                 };
                 let delta_fm = self.grad_delta_feature_major[l];
-                mlp::matmul::gemm(
+                gemm(
                     MatMut::from_row_major_slice_mut(&mut self.grad_w[l], n_out, n_in),
-                    batch_ref(&self.delta[l], n_out, b, delta_fm),
-                    batch_ref(a_prev, n_in, b, prev_fm).transpose(),
+                    batch_matrix(&self.delta[l], n_out, b, delta_fm),
+                    batch_matrix(a_prev, n_in, b, prev_fm).transpose(),
                     false,
                     threads,
                 );
             }
             StepProduct::Propagate(_) => {
                 let (lower, upper) = self.delta.split_at_mut(l);
-                mlp::matmul::gemm(
-                    batch_mut(&mut lower[l - 1], n_in, b, prev_fm),
+                gemm(
+                    batch_matrix_mut(&mut lower[l - 1], n_in, b, prev_fm),
                     MatRef::from_row_major_slice(&self.weights[l], n_out, n_in).transpose(),
-                    batch_ref(&upper[0], n_out, b, self.feature_major[l]),
+                    batch_matrix(&upper[0], n_out, b, self.feature_major[l]),
                     false,
                     threads,
                 );
@@ -310,24 +311,6 @@ impl StepProduct {
             Self::WeightGradient(l) => format!("grad_w_{}", l + 1),
             Self::Propagate(l) => format!("propagate_{}", l + 1),
         }
-    }
-}
-
-/// A batch matrix, sample-major (column-major) or feature-major (row-major).
-pub fn batch_ref<T: Scalar>(data: &[T], rows: usize, batch: usize, fm: bool) -> MatRef<'_, T> {
-    if fm {
-        MatRef::from_row_major_slice(data, rows, batch)
-    } else {
-        MatRef::from_column_major_slice(data, rows, batch)
-    }
-}
-
-/// Mutable [`batch_ref`].
-pub fn batch_mut<T: Scalar>(data: &mut [T], rows: usize, batch: usize, fm: bool) -> MatMut<'_, T> {
-    if fm {
-        MatMut::from_row_major_slice_mut(data, rows, batch)
-    } else {
-        MatMut::from_column_major_slice_mut(data, rows, batch)
     }
 }
 

@@ -394,7 +394,8 @@ proptest! {
 /// The directional check of `net`'s backward pass on `problem`'s data for its widths
 /// (`batch` samples, labels or dense targets, drawn from `seed`): 12 random directions drawn
 /// from `seed`, at the coordinate check's threshold. `None` when a unit sits within
-/// `DIRECTION_KINK_MARGIN` of a ReLU kink, where differences do not measure the derivative.
+/// `DIRECTION_KINK_MARGIN` of a kink (of a rectifier), where differences do not measure the
+/// derivative.
 fn directional_check(
     net: Mlp<f64>,
     batch: usize,
