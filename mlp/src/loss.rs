@@ -22,11 +22,24 @@
 //! and $\operatorname{softplus}(z) - \operatorname{softplus}(-z) = z$), but it turns into
 //! $\ln 0 = -\infty$ as soon as $a$ rounds to 0 or 1, while the logit form stays finite for
 //! every finite $z$.
+//!
+//! Both are evaluated as sums of terms that are never negative (for targets $y \ge 0$), so a
+//! right and confident prediction keeps its small loss instead of losing it to cancellation:
+//! binary cross-entropy as $(1 - y)\max(z, 0) + y \max(-z, 0) + \ln(1 + e^{-\lvert z \rvert})$
+//! (`perceptron::loss::cross_entropy_of_logit`), softmax cross-entropy as
+//! $\sum_k y_k (m - z_k) + \left(\sum_k y_k\right) \ln\left(1 + \sum_{k \ne k^*} e^{z_k - m}\right)$,
+//! where $k^*$ is the first index with $z_{k^*} = m$ (its term of the sum is exactly 1).
+//! Plain text: `(1 - y) max(z, 0) + y max(-z, 0) + ln(1 + exp(-|z|))` and
+//! `sum_k y_k (m - z_k) + (sum_k y_k) ln_1p(sum_{k != k*} exp(z_k - m))`.
+//! Written as differences, $\operatorname{softplus}(40) - 40$ and $\operatorname{lse}(z) - z_{k^*}$
+//! give exactly 0 in `f64` where the losses are about $e^{-40} \approx 4 \cdot 10^{-18}$.
+//!
 //! For one-hot targets ($\sum_k y_k = 1$) the softmax delta is the familiar $\frac1B(a - y)$.
 //! With MSE on a softmax output the Jacobian of softmax is applied column by column:
 //! $\delta = a \odot (g - (a \cdot g))$ with $g = (a - y)/B$.
 
 use chain_rule::elementary;
+use perceptron::loss::cross_entropy_of_logit;
 use serde::{Deserialize, Serialize};
 
 use crate::activation::{Activation, max_of};
@@ -205,7 +218,7 @@ pub(crate) fn loss_and_delta<T: Scalar>(
                 for k in 0..n_outputs {
                     let i = b * n_outputs + k;
                     let y = targets.value(n_outputs, b, k);
-                    total += elementary::softplus(z[i]) - y * z[i];
+                    total += cross_entropy_of_logit(z[i], y);
                     delta[i] = (a[i] - y) * inv_batch;
                 }
             }
@@ -215,13 +228,18 @@ pub(crate) fn loss_and_delta<T: Scalar>(
                 let col = b * n_outputs..(b + 1) * n_outputs;
                 let zc = &z[col.clone()];
                 let m = max_of(zc);
-                let mut sum = c::<T>(0.0);
-                for &z in zc {
-                    sum += elementary::exp(z - m);
+                // The largest logit's term of the sum is e^0 = 1 exactly; the others' sum goes
+                // through ln_1p so that a confident prediction (others ≪ 1) keeps its loss.
+                let top = zc.iter().position(|&z| z == m);
+                let mut others = c::<T>(0.0);
+                for (k, &z) in zc.iter().enumerate() {
+                    if Some(k) != top {
+                        others += elementary::exp(z - m);
+                    }
                 }
-                let lse = m + chain_rule::Real::ln(sum);
+                let ln_sum = chain_rule::Real::ln_1p(others);
                 let mut y_sum = c::<T>(0.0);
-                let mut y_dot_z = c::<T>(0.0);
+                let mut gap = c::<T>(0.0);
                 for (k, (d, (&a, &z))) in delta[col.clone()]
                     .iter_mut()
                     .zip(a[col.clone()].iter().zip(zc))
@@ -229,10 +247,12 @@ pub(crate) fn loss_and_delta<T: Scalar>(
                 {
                     let y = targets.value(n_outputs, b, k);
                     y_sum += y;
-                    y_dot_z += y * z;
+                    gap += y * (m - z);
                     *d = a;
                 }
-                total += lse * y_sum - y_dot_z;
+                // lse(z) Σ y - y · z = Σ_k y_k (m - z_k) + (Σ_k y_k) ln Σ_k e^{z_k - m}: no
+                // negative term for y >= 0, so nothing cancels.
+                total += gap + y_sum * ln_sum;
                 for (k, d) in delta[col].iter_mut().enumerate() {
                     let y = targets.value(n_outputs, b, k);
                     *d = (*d * y_sum - y) * inv_batch;

@@ -2,6 +2,7 @@
 
 use approx::{assert_abs_diff_eq, assert_relative_eq};
 use optim::{Optimizer, Sgd, SgdConfig};
+use perceptron::loss::cross_entropy_of_logit;
 use perceptron::{Error, Loss, Neuron};
 
 /// The article's four steps on numbers chosen so that z = 0.
@@ -101,6 +102,24 @@ fn cross_entropy_does_not_saturate_where_squared_error_does() -> Result<(), Erro
     assert_relative_eq!(ce.dloss_dz, s - 1.0, max_relative = 1e-12);
     assert!(ce.dloss_dz.abs() > 0.999);
     Ok(())
+}
+
+/// A right and confident prediction: y = 1 at z = 40, and its mirror y = 0 at z = −40.
+/// ℓ = ln(1 + t) with t = e^{−40} ≈ 4.25e-18, and ln(1 + t) = t − t²/2 + …, so ℓ = t to a
+/// relative 2e-18. `softplus(z) − y z` evaluated as written gives 40 − 40 = 0 at z = 40 (t is
+/// below half an ulp of 40, 3.6e-15); `cross_entropy_of_logit` adds non-negative terms, here
+/// 0 · 40 and ln_1p(e^{−40}). Tolerance 4 ε: `exp` and `ln_1p` are each within an ulp (at most
+/// 2 ε relative) of their exact values, so the loss is within 4 ε of t, as is the reference
+/// `exp(−40)` (within ε of t, which the margin absorbs).
+#[test]
+fn cross_entropy_of_a_confident_right_prediction_keeps_its_precision() {
+    let t = (-40.0_f64).exp();
+    for (z, y) in [(40.0, 1.0), (-40.0, 0.0)] {
+        let loss = cross_entropy_of_logit(z, y);
+        // epsilon = 0: approx's default absolute slack (ε) would accept 0 for 4.25e-18.
+        assert_relative_eq!(loss, t, epsilon = 0.0, max_relative = 4.0 * f64::EPSILON);
+        assert_relative_eq!(Loss::CrossEntropy.of_logit(z, y), loss, max_relative = 0.0);
+    }
 }
 
 /// `descend` and `optim::Sgd` without momentum apply the same rule, bit for bit.

@@ -142,6 +142,27 @@ proptest! {
         prop_assert!((loss.dloss_dy_hat(y_hat, y) - numeric).abs() < 1e-6);
     }
 
+    /// Cross-entropy of a logit in `f32` is accurate relative to the loss itself, however
+    /// confident the prediction. The reference is the same function in `f64` at the same
+    /// (`f32`) z and y, so both approximate the same exact ℓ; its own error, a few 2^-53, is
+    /// negligible here. Bound, with ε = `f32::EPSILON` and every libm call allowed 2 ulps:
+    /// (1 − y) z rounds twice (ε; 1 − y is exact for y ≥ 1/2), e^{−|z|} is within 2 ε,
+    /// ln_1p passes its argument's relative error on at most unchanged (t / ((1 + t) ln(1 + t))
+    /// ≤ 1) and adds 2 ε, and the sum of the two non-negative terms rounds once (ε / 2): at
+    /// most 4.5 ε. |z| ≤ 80 keeps e^{−|z|} ≥ 1.8e-35 a normal `f32` (they start at 1.2e-38),
+    /// where relative precision holds. Evaluating softplus(z) − y z as written fails this
+    /// wherever y = 1 and z > 17 (ℓ falls below half an ulp of z).
+    #[test]
+    fn cross_entropy_of_logit_is_accurate_relative_to_the_loss(
+        z in -80.0..80.0f32,
+        y in prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0f32],
+    ) {
+        let single = perceptron::loss::cross_entropy_of_logit(z, y);
+        let double = perceptron::loss::cross_entropy_of_logit(f64::from(z), f64::from(y));
+        let error = (f64::from(single) - double).abs() / double;
+        prop_assert!(error <= 4.5 * f64::from(f32::EPSILON), "relative error {error:e} at z = {z}, y = {y}");
+    }
+
     /// The stable loss of the logit and the textbook loss of the prediction agree.
     #[test]
     fn loss_of_logit_equals_loss_of_prediction(
