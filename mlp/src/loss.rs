@@ -274,7 +274,7 @@ fn first_max<T: Scalar>(z: &[T]) -> usize {
     top
 }
 
-/// $\ln(1 + x)$ for $x \ge 0$, accurate relative to the result even for $x$ far below the
+/// $\ln(1 + x)$ for finite $x \ge 0$ (here a sum of $K - 1$ terms $e^{z_k - m} \le 1$), accurate relative to the result even for $x$ far below the
 /// machine epsilon, through one `ln` (Kahan's method, Goldberg 1991, theorem 4): with
 /// $u = 1 \oplus x$ (rounded), $\ln(1 + x) = x$ when $u = 1$, else
 /// $\ln(u) \cdot x / (u \ominus 1)$, because $\ln(u) / (u - 1)$ varies slowly and $u - 1$ is
@@ -282,9 +282,12 @@ fn first_max<T: Scalar>(z: &[T]) -> usize {
 ///
 /// Plain text: `u = 1 + x; if u == 1 { x } else { ln(u) * x / (u - 1) }`. For $0 \le x < 3/4$
 /// the relative error is at most 5 half-ulps given an `ln` within half an ulp (Goldberg's
-/// bound); libm's `ln` is within an ulp, which adds half an ulp. It stands in for `ln_1p`,
-/// which in `f32` (glibc's `log1pf`) took twice as long as `ln` here and made the W2 epoch,
-/// whose softmax loss calls it once per sample, about 3 % slower.
+/// bound); libm's `ln` is within an ulp, which adds half an ulp. For $x \ge 3/4$ the result
+/// exceeds $0.55$, so even uncorrected the rounding of $1 + x$ (at most $\epsilon / 2$,
+/// absolute, in the logarithm) would cost at most an ulp of it. An infinite $x$ would give
+/// NaN, not $\infty$. It stands in for `ln_1p`, which in `f32` (glibc's `log1pf`) took twice
+/// as long as `ln` here and made the W2 epoch, whose softmax loss calls it once per sample,
+/// about 3 % slower.
 fn ln_1p<T: Scalar>(x: T) -> T {
     let one = c::<T>(1.0);
     let u = one + x;
