@@ -34,6 +34,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     // ANCHOR_END: sanity
 
+    // ANCHOR: spread
+    // Why not exactly ln 10: with ln p_k = z_k - lse(z), the loss -ln p_y of a sample is
+    // (lse(z) - mean z) - (z_y - mean z), a spread term and the true class's lead.
+    let probabilities = net.predict(train_set.features())?;
+    let (mut spread, mut lead, mut variance) = (0.0, 0.0, 0.0);
+    for (p, &label) in probabilities.column_iter().zip(train_set.labels()) {
+        let log_p: Vec<f64> = p.iter().map(|p| p.ln()).collect();
+        let mean = log_p.iter().sum::<f64>() / log_p.len() as f64;
+        spread -= mean;
+        lead += log_p[label] - mean;
+        variance += log_p.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / log_p.len() as f64;
+    }
+    let n = train_set.n_samples() as f64;
+    println!(
+        "logit variance {:.2}, mean lse(z) - mean z {:.3}, mean z_y - mean z {:.3}",
+        variance / n,
+        spread / n,
+        lead / n
+    );
+    // ANCHOR_END: spread
+
     // ANCHOR: train
     let adam = Adam::new(AdamConfig {
         learning_rate: 1e-3,

@@ -10,8 +10,9 @@ use optim::{
 };
 
 // ANCHOR: warmup_cosine
-/// Linear warm-up from 0 over `warmup` steps, then a cosine down to 0 at `total` steps:
-/// `lr_t = base_lr * (t + 1) / warmup` while `t < warmup`, then
+/// Linear warm-up over `warmup` steps, from `base_lr / warmup` at step 0 to `base_lr` at step
+/// `warmup - 1` (a rate of exactly 0 would waste the first step), then a cosine down to 0 at
+/// `total` steps: `lr_t = base_lr * (t + 1) / warmup` while `t < warmup`, then
 /// `base_lr * (1 + cos(pi * (t - warmup) / (total - warmup))) / 2`, and 0 after `total`.
 #[derive(Debug, Clone, Copy)]
 struct WarmupCosine {
