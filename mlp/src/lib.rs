@@ -36,8 +36,8 @@
 //! Same seed, same network, same numbers: weights come from a seeded `ChaCha8` generator and
 //! every pass runs in a fixed order (bit-identical on one machine; the matrix kernels are
 //! chosen by CPU features, so another CPU may differ in the last bits).
-//! `cargo bench -p mlp` measures the reference workloads of `shared/peers/` (see
-//! `benches/workloads.rs`).
+//! `cargo bench -p mlp` measures the reference workloads of the course machine's
+//! `../shared/peers/` (outside this repository; see `benches/workloads.rs`).
 //!
 //! ```
 //! use mlp::{Activation, Loss, Mlp, Targets};

@@ -39,8 +39,9 @@
 //! # Ok::<(), optim::Error>(())
 //! ```
 //!
-//! Previous chapter: [`gradient`](../gradient/index.html) computes the gradients these rules
-//! consume. Next: the `perceptron` and `mlp` chapters train with these optimizers.
+//! The course's last chapter, "Optimizers", after "Training a network in practice"; it can be
+//! read any time after [`gradient`](../gradient/index.html), which computes the gradients
+//! these rules consume. The `perceptron` and `mlp` crates train with these optimizers.
 
 // Formulas in `$…$` are KaTeX: wrapping `theta_t` or `PyTorch` in backticks would break them.
 #![allow(clippy::doc_markdown)]
