@@ -1,6 +1,7 @@
 //! The gradient checker itself: it passes right gradients, fails a gradient with one wrong
-//! sign or one coordinate scaled by 1.01, handles zero coordinates, is deterministic, and
-//! checks thousands of parameters in a few evaluations along random directions.
+//! sign or one coordinate scaled by 1.01, draws the line at its threshold (3 t fails, t / 3
+//! passes), handles zero coordinates, is deterministic, and checks thousands of parameters in
+//! a few evaluations along random directions.
 
 use chain_rule::Real;
 use gradient::test_functions::{Rosenbrock, TestFunction};
@@ -87,6 +88,42 @@ fn the_checker_fails_the_article_gradient_with_a_wrong_sign_and_passes_the_right
         assert!(!report.passed(), "{claimed:?} must fail");
         assert_eq!(report.worst().index, index);
         assert_eq!(report.failures().count(), 1);
+    }
+}
+
+/// The threshold is the boundary itself: a claim off by three times the threshold fails and
+/// one off by a third of it passes, in every coordinate, and `passed` agrees with `failures`.
+/// (Every other failing claim in these tests is off by 1 % or more, 10⁴ times the threshold,
+/// so a checker judging against 10 or 100 times its threshold would still fail them.)
+#[test]
+fn the_threshold_is_the_pass_fail_boundary() {
+    let f = |v: &[f64]| 3.0 * v[0] * v[0] + 2.0 * v[0] * v[1] + v[1] * v[1];
+    let x = [1.0, 2.0];
+    let g = [10.0, 6.0];
+    let t = CHECK_THRESHOLD;
+    // The central difference of this quadratic is exact but for round-off, at most about
+    // 2e-11 relative to g (previous test). A claim g (1 + k t) then has the relative error
+    // k t / (1 + k t) within 2e-11; 1e-9 covers that 50 times over and is still 2600 times
+    // below the gap between the errors at k = 1/3 and k = 3 (2.7e-6).
+    let rounding = 1e-9;
+    for (k, fails) in [(3.0, true), (1.0 / 3.0, false)] {
+        let claimed = g.map(|g_i| g_i * (1.0 + k * t));
+        let report = checker().check(f, &x, &claimed).unwrap();
+        assert_eq!(report.passed(), !fails, "k = {k}: {report}");
+        assert_eq!(report.passed(), report.failures().count() == 0);
+        assert_eq!(
+            report.failures().count(),
+            if fails { 2 } else { 0 },
+            "{report}"
+        );
+        for c in report.comparisons() {
+            // The floor is far below |g_i|, so the error is relative to the claim.
+            assert!(c.floor < g[c.index].abs(), "{report}");
+            assert!(
+                (c.relative_error - k * t / (1.0 + k * t)).abs() < rounding,
+                "k = {k}: {report}"
+            );
+        }
     }
 }
 
