@@ -188,6 +188,20 @@ pub(crate) fn softmax<T: Scalar>(z: &[T], a: &mut [T]) {
     }
 }
 
+/// The index of the first largest entry of `z` (not empty): the predicted class, and the
+/// logit the softmax loss leaves out of its sum. If `z[0]` is NaN every comparison is false
+/// and the result is 0; a NaN elsewhere is never the result (the loss, which sums over the
+/// other entries, is then NaN all the same).
+pub(crate) fn first_max<T: Scalar>(z: &[T]) -> usize {
+    let mut top = 0;
+    for (k, &v) in z.iter().enumerate().skip(1) {
+        if v > z[top] {
+            top = k;
+        }
+    }
+    top
+}
+
 /// The largest element; NaN if any element is NaN (so a diverged column stays visibly NaN).
 pub(crate) fn max_of<T: Scalar>(z: &[T]) -> T {
     let mut m = z[0];

@@ -42,6 +42,7 @@
 
 use optim::Optimizer;
 
+use crate::activation::first_max;
 use crate::error::{Error, Quantity};
 use crate::loss::{Targets, loss_and_delta};
 use crate::matmul::{
@@ -519,11 +520,5 @@ fn predicted_class<T: Scalar>(output: &[T]) -> usize {
     if output.len() == 1 {
         return usize::from(output[0] > c(0.5));
     }
-    let mut best = 0;
-    for (k, &v) in output.iter().enumerate().skip(1) {
-        if v > output[best] {
-            best = k;
-        }
-    }
-    best
+    first_max(output)
 }

@@ -42,7 +42,7 @@ use chain_rule::elementary;
 use perceptron::loss::cross_entropy_of_logit;
 use serde::{Deserialize, Serialize};
 
-use crate::activation::Activation;
+use crate::activation::{Activation, first_max};
 use crate::error::Error;
 use crate::scalar::{Scalar, c};
 
@@ -259,19 +259,6 @@ pub(crate) fn loss_and_delta<T: Scalar>(
         }
     }
     total * inv_batch
-}
-
-/// The index of the first largest entry of `z` (not empty); of a NaN if `z[0]` is NaN, and
-/// then every comparison is false. A NaN elsewhere is not the result, but it makes the sum
-/// over the other entries, and so the loss, NaN.
-fn first_max<T: Scalar>(z: &[T]) -> usize {
-    let mut top = 0;
-    for (k, &v) in z.iter().enumerate().skip(1) {
-        if v > z[top] {
-            top = k;
-        }
-    }
-    top
 }
 
 /// $\ln(1 + x)$ for finite $x \ge 0$ (here a sum of $K - 1$ terms $e^{z_k - m} \le 1$), accurate relative to the result even for $x$ far below the

@@ -22,7 +22,7 @@
 //!   softmax term `sum_k y_k (m - z_k) + (sum_k y_k) ln(1 + sum_{k != top} e^(z_k - m))` is
 //!   within `(K + 5) eps`: every `z_k - m` is exact for the logits below (integers, or
 //!   differences of numbers within a factor 2), each `exp` is within an ulp, `ln(1 + x)`
-//!   (Kahan's method in `mlp::loss`, allowed `4 eps` with libm's `ln` within an ulp) passes
+//!   (Kahan's method in `mlp::loss`, within `3 eps` with libm's `ln` within an ulp, its unit test's bound) passes
 //!   its argument's relative error on at most unchanged, and the sums of `K` non-negative
 //!   terms and the products add half an ulp per operation. Adding the batch's terms adds
 //!   `eps / 2` per term and the mean's scaling one `eps`. Bound: `(n + K + 6) eps` times the
