@@ -261,8 +261,9 @@ pub(crate) fn loss_and_delta<T: Scalar>(
     total * inv_batch
 }
 
-/// $\ln(1 + x)$ for finite $x \ge 0$ (here a sum of $K - 1$ terms $e^{z_k - m} \le 1$), accurate relative to the result even for $x$ far below the
-/// machine epsilon, through one `ln` (Kahan's method, Goldberg 1991, theorem 4): with
+/// $\ln(1 + x)$ for finite $x \ge 0$ (here a sum of $K - 1$ terms $e^{z_k - m} \le 1$),
+/// accurate relative to the result even for $x$ far below the machine epsilon, through one
+/// `ln` (Kahan's method, Goldberg 1991, theorem 4): with
 /// $u = 1 \oplus x$ (rounded), $\ln(1 + x) = x$ when $u = 1$, else
 /// $\ln(u) \cdot x / (u \ominus 1)$, because $\ln(u) / (u - 1)$ varies slowly and $u - 1$ is
 /// exact, so the rounding of $1 + x$ cancels out.
@@ -316,7 +317,8 @@ mod tests {
             let ours = f64::from(ln_1p(x));
             let exact = f64::from(x).ln_1p();
             let error = (ours - exact).abs() / exact;
-            prop_assert!(error <= 3.0 * f64::from(f32::EPSILON), "x = {x:e}: relative error {error:e}");
+            let bound = 3.0 * f64::from(f32::EPSILON);
+            prop_assert!(error <= bound, "x = {x:e}: relative error {error:e}");
         }
     }
 

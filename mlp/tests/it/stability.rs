@@ -22,13 +22,14 @@
 //!   softmax term `sum_k y_k (m - z_k) + (sum_k y_k) ln(1 + sum_{k != top} e^(z_k - m))` is
 //!   within `(K + 5) eps`: every `z_k - m` is exact for the logits below (integers, or
 //!   differences of numbers within a factor 2), each `exp` is within an ulp, `ln(1 + x)`
-//!   (Kahan's method in `mlp::loss`, within `3 eps` with libm's `ln` within an ulp, its unit test's bound) passes
-//!   its argument's relative error on at most unchanged, and the sums of `K` non-negative
-//!   terms and the products add half an ulp per operation. Adding the batch's terms adds
-//!   `eps / 2` per term and the mean's scaling one `eps`. Bound: `(n + K + 6) eps` times the
-//!   loss, doubled for the oracle, which rounds as often in `f64`. An `exp` whose result is subnormal (`e^-100` in `f32`) loses relative
-//!   precision; each is still within one subnormal spacing (`eps` times the smallest normal
-//!   number) of its value, which adds an absolute `2 n K` spacings.
+//!   (Kahan's method in `mlp::loss`, within `3 eps` with libm's `ln` within an ulp, its unit
+//!   test's bound) passes its argument's relative error on at most unchanged, and the sums
+//!   of `K` non-negative terms and the products add half an ulp per operation. Adding the
+//!   batch's terms adds `eps / 2` per term and the mean's scaling one `eps`. Bound:
+//!   `(n + K + 6) eps` times the loss, doubled for the oracle, which rounds as often in
+//!   `f64`. An `exp` whose result is subnormal (`e^-100` in `f32`) loses relative precision;
+//!   each is still within one subnormal spacing (`eps` times the smallest normal number) of
+//!   its value, which adds an absolute `2 n K` spacings.
 //!   The form `softplus(z) - y z` fails this: at `z = 30` with label 1 it cancels to
 //!   9.4e-14, accurate only to an ulp of 30 (3.6e-15 in `f64`, 4 % of the loss).
 //! - Gradient. `delta = (a - y) / B` with `a` within `4.5 eps` of the true probability
