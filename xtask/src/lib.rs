@@ -7,6 +7,7 @@
 //! | `doc` | `cargo doc --workspace --no-deps` with KaTeX math, into the target directory |
 //! | `bench [-p PACKAGE] [ARGS]` | runs the criterion benchmarks, passing `ARGS` to criterion |
 //! | `results` | trains the networks behind the course's results and prints their tables with the seeds |
+//! | `quotes` | runs the examples and `results`, and checks the numbers the course quotes from them |
 //! | `ci` | runs `.ci/run`: format check, clippy, tests, docs with warnings denied |
 //!
 //! Every path starts from the workspace root (the parent of this crate's manifest directory),
@@ -20,5 +21,6 @@ pub mod book;
 pub mod ci;
 pub mod doc;
 pub mod plots;
+pub mod quotes;
 pub mod results;
 pub mod workspace;

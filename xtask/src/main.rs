@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
-use xtask::{bench, book, ci, doc, plots, results};
+use xtask::{bench, book, ci, doc, plots, quotes, results};
 
 /// Project tasks for the backpropagation course.
 #[derive(Debug, Parser)]
@@ -48,6 +48,8 @@ enum Task {
     },
     /// Train the networks behind the course's results and print their tables with the seeds.
     Results,
+    /// Run the examples and `results`; fail if a number the course quotes from them is stale.
+    Quotes,
     /// Run the CI gate: exactly what .ci/run does.
     Ci,
 }
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Task::Doc { open } => doc::run(open),
         Task::Bench { package, args } => bench::run(package.as_deref(), &args),
         Task::Results => results::run(),
+        Task::Quotes => quotes::run(),
         Task::Ci => ci::run(),
     };
     match result {

@@ -1,0 +1,576 @@
+//! `cargo xtask quotes`: checks that every number the course quotes from a program's output is
+//! what that program prints now.
+//!
+//! The chapters quote what the examples and `cargo xtask results` print: a loss, an epoch, a
+//! row of a table, a whole printed block. The examples run in the tests and in CI, but nothing
+//! compared their output with the prose, so a change to a recipe or a seed could leave a
+//! stale number behind. [`SOURCES`] lists each quote: the program, a regular expression for
+//! the printed lines (its groups capture the numbers), and the text the file must contain
+//! with those numbers put in. The task runs every program once, checks every quote, and lists
+//! every quote that no longer holds, with what the program printed.
+//!
+//! Whitespace is compared loosely (any run of spaces and line breaks matches any other), so a
+//! printed table may be quoted with its columns aligned or as one line of prose. Figure
+//! captions are not covered: the figures come from `cargo xtask plots`, whose `--check`
+//! compares the drawn pixels but not the numbers the captions quote.
+//!
+//! Writes nothing.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::process::Command;
+
+use regex::{Captures, Regex};
+
+use crate::workspace::{self, Result};
+
+/// A program whose output the course quotes.
+#[derive(Clone, Copy, Debug)]
+pub enum Program {
+    /// `cargo run -p <package> --example <name>`.
+    Example {
+        /// The package (its directory in the workspace).
+        package: &'static str,
+        /// The example's name.
+        name: &'static str,
+    },
+    /// `cargo xtask results`, run as this same binary's `results` task.
+    Results,
+}
+
+impl Program {
+    /// The command a reader types to see the output.
+    pub fn command_line(self) -> String {
+        match self {
+            Program::Example { package, name } => {
+                format!("cargo run -p {package} --example {name}")
+            }
+            Program::Results => "cargo xtask results".to_string(),
+        }
+    }
+
+    fn command(self) -> Result<Command> {
+        Ok(match self {
+            Program::Example { package, name } => {
+                let mut command = workspace::cargo();
+                command.args(["run", "--quiet", "-p", package, "--example", name]);
+                command
+            }
+            Program::Results => {
+                let mut command = Command::new(std::env::current_exe()?);
+                command.arg("results").current_dir(workspace::root());
+                command
+            }
+        })
+    }
+
+    /// Runs the program and returns what it printed on standard output.
+    fn output(self) -> Result<String> {
+        let output = self
+            .command()?
+            .output()
+            .map_err(|error| format!("could not start `{}`: {error}", self.command_line()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "`{}` failed ({}):\n{}",
+                self.command_line(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        Ok(String::from_utf8(output.stdout)
+            .map_err(|_| format!("`{}` printed invalid UTF-8", self.command_line()))?)
+    }
+}
+
+/// One quote: where it is, what the program prints, and what the file says.
+#[derive(Clone, Copy, Debug)]
+pub struct Quote {
+    /// The quoting file, from the workspace root.
+    pub file: &'static str,
+    /// A regular expression over the program's output; its groups capture the numbers.
+    pub printed: &'static str,
+    /// The text the file contains, with placeholders for the captures: `<i>` is group `i` as
+    /// printed (`<0>` the whole match); `<i:.d>` is it rounded again to `d` decimals (a
+    /// printed `0.1169543` quoted as `0.11695`, or `9.90e-3` as `0.0099`); `<i-j>` and
+    /// `<i-j:.d>` stand for groups `i` to `j`, which must all read the same (five seeds with
+    /// one accuracy).
+    pub says: &'static str,
+}
+
+/// A program and the quotes of its output.
+#[derive(Clone, Copy, Debug)]
+pub struct Source {
+    /// The program.
+    pub program: Program,
+    /// What the course quotes from its output.
+    pub quotes: &'static [Quote],
+}
+
+const CHAIN_RULE: &str = "docs/src/chain-rule.md";
+const GRADIENT: &str = "docs/src/gradient.md";
+const PERCEPTRON: &str = "docs/src/perceptron.md";
+const BACKPROP_MATRIX: &str = "docs/src/backprop-matrix.md";
+const TRAINING: &str = "docs/src/training.md";
+const OPTIMIZERS: &str = "docs/src/optimizers.md";
+
+/// Every quote of the course, by the program that prints it.
+pub const SOURCES: &[Source] = &[
+    Source {
+        program: Program::Example {
+            package: "chain-rule",
+            name: "article",
+        },
+        quotes: &[
+            Quote {
+                file: CHAIN_RULE,
+                printed: r"(?m)^y = u\^2, u = 3x \+ 1$(?:\n.*){8}",
+                says: "<0>",
+            },
+            Quote {
+                file: CHAIN_RULE,
+                printed: r"at x = 2: u = (\d+), y = \d+\n *du/dx = (\d+), dy/du = (\d+)\n *dy/dx = \d+ · \d+ = (\d+)",
+                says: r"At $x = 2$: $u = <1>$, $\frac{dy}{du} = <3>$, and $\frac{dy}{dx} = <3> \cdot <2> = <4>$.",
+            },
+            Quote {
+                file: CHAIN_RULE,
+                printed: r"exact, 6 cos\(1\) +(\S+)",
+                says: r"$\frac{dy}{dx} = 6\cos 1 \approx <1:.4>$",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "gradient",
+            name: "article",
+        },
+        quotes: &[
+            Quote {
+                file: GRADIENT,
+                printed: r"t = 0\.1 *: f rises by (\S+), \|∇f\| t = (\S+)\n.*t = 0\.01 *: f rises by (\S+), \|∇f\| t = (\S+)\n.*t = 0\.001: f rises by (\S+), \|∇f\| t = (\S+)",
+                says: r"The rises are $<1:.4>$, $<3:.5>$ and $<5:.6>$ for $t = 0.1$, $0.01$ and $0.001$, against $|\nabla f|\,t = <2:.4>$, $<4:.5>$ and $<6:.6>$",
+            },
+            Quote {
+                file: GRADIENT,
+                printed: r"best of 1000 directions: slope (\S+) at (\S+) rad; the gradient points at (\S+) rad",
+                says: r"The best of them climbs at $<1>$, in the direction $<2-3>$ radians",
+            },
+            Quote {
+                file: GRADIENT,
+                printed: r"∇f by central differences: +(\(\S+ \S+\))",
+                says: r"On the article's function they give $<1>$",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "gradient",
+            name: "gradient_check",
+        },
+        quotes: &[
+            Quote {
+                file: GRADIENT,
+                printed: r"worst: coordinate 1 with relative error (\S+),",
+                says: r"a coordinate 1 % off fails ($e \approx <1:.4>$)",
+            },
+            Quote {
+                file: GRADIENT,
+                printed: r"of 8 directions above threshold \S+ \(seed 42\), (\d+) evaluations",
+                says: "in <1> evaluations instead of 20 000",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "perceptron",
+            name: "walkthrough",
+        },
+        quotes: &[
+            Quote {
+                file: PERCEPTRON,
+                printed: r"(?m)^inputs x = .*(?:\n.*){6}",
+                says: "<0>",
+            },
+            Quote {
+                file: PERCEPTRON,
+                printed: r"(?m)^Step 2: loss(?:\n.*){1}",
+                says: "<0>",
+            },
+            Quote {
+                file: PERCEPTRON,
+                printed: r"(?m)^Step 3: .*(?:\n.*){8}",
+                says: "<0>",
+            },
+            Quote {
+                file: PERCEPTRON,
+                printed: r"(?m)^Step 4: .*(?:\n.*){6}",
+                says: "<0>",
+            },
+            Quote {
+                file: PERCEPTRON,
+                printed: r"(?m)^Training on setosa vs rest.*(?:\n.*){7}",
+                says: "<0>",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "perceptron",
+            name: "tasks",
+        },
+        quotes: &[
+            Quote {
+                file: PERCEPTRON,
+                printed: r"(?m)^task +loss.*(?:\n.*){6}",
+                says: "<0>",
+            },
+            Quote {
+                file: PERCEPTRON,
+                printed: r"versicolor vs virginica +squared error +(\S+)% +(\S+)%",
+                says: "reaches <1> % on its own training flowers but <2> %",
+            },
+            Quote {
+                file: PERCEPTRON,
+                printed: r"benign vs malignant +squared error +\S+% +(\S+)%\n.*benign vs malignant +cross-entropy +\S+% +(\S+)%",
+                says: "reaches <2>-<1> % held out",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "mlp",
+            name: "xor",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"(?s)^.*\S",
+            says: "<0>",
+        }],
+    },
+    Source {
+        program: Program::Example {
+            package: "mlp",
+            name: "digits",
+        },
+        quotes: &[
+            Quote {
+                file: TRAINING,
+                printed: r"initial loss (\S+),",
+                says: "This network starts at <1> (`cargo run -p mlp --example digits`)",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"accuracy (\S+) %\nlogit variance (\S+), mean lse\(z\) - mean z (\S+), mean z_y - mean z (\S+)",
+                says: "Here $s^2$ is <2> on average",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"initial loss (\S+),.*accuracy (\S+) %\nlogit variance (\S+), mean lse\(z\) - mean z (\S+), mean z_y - mean z (\S+)",
+                says: r"the measured mean is <4> (at this spread the second order is only close). The second term averages 0 for a network that knows nothing, but this seed's random network happens to favour the true class a little (<2:.0> % right, where chance is 10 %): $z_y$ lies <5> above $\bar z$ on average, and $<4> - <5> \approx <1>$",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"stopped after (\d+) epochs, best epoch (\d+): validation loss \S+, accuracy (\S+) %\n.*\ntest accuracy (\S+) %",
+                says: "The run above stops after <1> epochs, keeps epoch <2> (validation accuracy <3> %), and then gets <4> % of the held-out test images right.",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"stopped after (\d+) epochs, best epoch (\d+)",
+                says: "Early stopping with patience 10 ran <1> epochs and kept epoch <2>.",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"update / weight per layer: (.+)",
+                says: "(the example prints `<1>` for its two layers)",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "optim",
+            name: "ravine",
+        },
+        quotes: &[
+            Quote {
+                file: OPTIMIZERS,
+                printed: r"gradient descent: loss below 1e-8 after (\d+) steps\nmomentum 0\.8: loss below 1e-8 after (\d+) steps\nnesterov 0\.8: loss below 1e-8 after (\d+) steps",
+                says: "It prints <1> steps for gradient descent, <2> for momentum 0.8 and <3> for Nesterov.",
+            },
+            Quote {
+                file: OPTIMIZERS,
+                printed: r"nesterov at (\S+): gradient \d+ is inf",
+                says: "push it to <1> and it diverges until the gradient overflows",
+            },
+        ],
+    },
+    Source {
+        program: Program::Example {
+            package: "optim",
+            name: "adaptive",
+        },
+        quotes: &[Quote {
+            file: OPTIMIZERS,
+            printed: r"t = 1: m = (\S+), m / \(1 - beta1\^t\) = (\S+)\n(?:.*= (\S+)\n){4}",
+            says: r"$m$ creeps up from <1:.1> while $\hat m$ is <2-3:.0> from the first step",
+        }],
+    },
+    Source {
+        program: Program::Results,
+        quotes: &[
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"\| 2 \| (\d+) / (\d+) \| .*\((\d+) in all\) \|\n\| 3 \| (\d+) / \d+ \|.*\n\| 4 \| (\d+) / \d+ \|.*\n\| 8 \| (\d+) / \d+ \|",
+                says: "4/4 right for <1> of <2> seeds (0 to 99) | | XOR | 2-3-1, 2-4-1, 2-8-1 sigmoid | the same | <4>, <5> and <6> of <2> seeds |",
+            },
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"\| 2 \| \d+ / (\d+) \| .*\((\d+) in all\) \|",
+                says: "(<2> of the first <1> seeds,",
+            },
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"## Two moons.*\n\n.*\n.*\n\| 0 \| (\S+) %.*\n\| 1 \| (\S+) %.*\n\| 2 \| (\S+) %.*\n\| 3 \| (\S+) %.*\n\| 4 \| (\S+) %",
+                says: "| <1-5:.0> % for seeds 0 to 4 |",
+            },
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"## Spirals.*linear softmax.*\n\n.*\n.*\n\| 0 \| (\S+) %.*\n\| 1 \| (\S+) %.*\n\| 2 \| (\S+) %.*\n\| 3 \| (\S+) %.*\n\| 4 \| (\S+) %",
+                says: "| <1-5:.1> % for seeds 0 to 4 |",
+            },
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"## Spirals.*2-100-3 ReLU.*\n\n.*\n.*\n\| 0 \| (\S+) %.*\n\| 1 \| (\S+) %.*\n\| 2 \| (\S+) %.*\n\| 3 \| (\S+) %.*\n\| 4 \| (\S+) %",
+                says: "| <1-5:.1> % for seeds 0 to 4 |",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"## Digits.*\n\n.*\n.*\n\| 0 \| (\S+) %.*\n\| 1 \| (\S+) %.*\n\| 2 \| (\S+) %.*\n\| 3 \| (\S+) %.*\n\| 4 \| (\S+) %.*\n\| median \| (\S+) %",
+                says: "| 0 to 4 | <1>, <2>, <3>, <4>, <5> % | <6> % |",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"## Iris.*\n\n.*\n.*\n\| 0 \| (\S+) %.*\n\| 1 \| (\S+) %.*\n\| 2 \| (\S+) %.*\n\| 3 \| (\S+) %.*\n\| 4 \| (\S+) %.*\n\| median \| (\S+) %",
+                says: "| 0 to 4 | <1>, <2>, <3>, <4>, <5> % | <6> % |",
+            },
+        ],
+    },
+];
+
+/// Runs every program of [`SOURCES`] and checks every quote.
+///
+/// # Errors
+///
+/// If a program fails, a file cannot be read, or any quote no longer holds (all of them are
+/// listed, each with the program's command and what it printed).
+pub fn run() -> Result<()> {
+    let mut failures = Vec::new();
+    let mut files = BTreeSet::new();
+    let mut checked = 0;
+    for source in SOURCES {
+        let command_line = source.program.command_line();
+        eprintln!("running `{command_line}`");
+        let output = source.program.output()?;
+        for quote in source.quotes {
+            let text = fs::read_to_string(workspace::root().join(quote.file))
+                .map_err(|error| format!("{}: {error}", quote.file))?;
+            files.insert(quote.file);
+            checked += 1;
+            if let Err(message) = check(quote, &output, &text) {
+                failures.push(format!("{}, from `{command_line}`: {message}", quote.file));
+            }
+        }
+    }
+    if failures.is_empty() {
+        println!(
+            "{checked} quotes in {} files match what {} programs print",
+            files.len(),
+            SOURCES.len()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "{} of {checked} quotes no longer match the programs' output:\n\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        )
+        .into())
+    }
+}
+
+/// Checks one quote against a program's `output` and the quoting file's `text`.
+///
+/// # Errors
+///
+/// A message naming what is wrong: the output no longer has the quoted lines, the quoted
+/// groups differ where they must agree, or the file does not contain the expected text.
+pub fn check(quote: &Quote, output: &str, text: &str) -> std::result::Result<(), String> {
+    let printed = Regex::new(quote.printed)
+        .map_err(|error| format!("the pattern `{}` is invalid: {error}", quote.printed))?;
+    let captures = printed.captures(output).ok_or_else(|| {
+        format!(
+            "the output has no longer anything matching `{}`; it is:\n{output}",
+            quote.printed
+        )
+    })?;
+    let expected = fill(quote.says, &captures)?;
+    if squeeze(text).contains(&squeeze(&expected)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the file should say\n    {}\nbut does not; the program printed\n    {}",
+            squeeze(&expected),
+            squeeze(&captures[0])
+        ))
+    }
+}
+
+/// `says` with its placeholders replaced from `captures` (see [`Quote::says`]).
+fn fill(says: &str, captures: &Captures<'_>) -> std::result::Result<String, String> {
+    let placeholder = Regex::new(r"<(\d+)(?:-(\d+))?(?::\.(\d+))?>")
+        .map_err(|error| format!("the placeholder pattern is invalid: {error}"))?;
+    let mut filled = String::new();
+    let mut last = 0;
+    for found in placeholder.captures_iter(says) {
+        let whole = found.get(0).ok_or("a match has a whole")?;
+        filled.push_str(&says[last..whole.start()]);
+        last = whole.end();
+        let first: usize = found[1]
+            .parse()
+            .map_err(|_| format!("bad group in `{}`", whole.as_str()))?;
+        let end: usize = match found.get(2) {
+            Some(end) => end
+                .as_str()
+                .parse()
+                .map_err(|_| format!("bad group in `{}`", whole.as_str()))?,
+            None => first,
+        };
+        let decimals: Option<usize> = match found.get(3) {
+            Some(d) => Some(
+                d.as_str()
+                    .parse()
+                    .map_err(|_| format!("bad decimals in `{}`", whole.as_str()))?,
+            ),
+            None => None,
+        };
+        let mut values = Vec::new();
+        for group in first..=end {
+            let printed = captures
+                .get(group)
+                .ok_or_else(|| {
+                    format!(
+                        "`{}` names group {group}, which did not match",
+                        whole.as_str()
+                    )
+                })?
+                .as_str();
+            values.push(match decimals {
+                None => printed.to_string(),
+                Some(d) => {
+                    let value: f64 = printed.parse().map_err(|_| {
+                        format!(
+                            "`{}`: the printed `{printed}` is not a number",
+                            whole.as_str()
+                        )
+                    })?;
+                    format!("{value:.d$}")
+                }
+            });
+        }
+        if values.iter().any(|v| *v != values[0]) {
+            return Err(format!(
+                "`{}` quotes one value for groups {first} to {end}, but they print {}",
+                whole.as_str(),
+                values.join(", ")
+            ));
+        }
+        filled.push_str(&values[0]);
+    }
+    filled.push_str(&says[last..]);
+    Ok(filled)
+}
+
+/// `text` with every run of whitespace turned into one space and none at the ends.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use regex::Regex;
+
+    use super::{Quote, SOURCES, check};
+    use crate::workspace;
+
+    const OUTPUT: &str = "loss 0.1169543 after 40 epochs\nseed 0: 53.33 %\nseed 1: 53.33 %\n";
+
+    fn quote(printed: &'static str, says: &'static str) -> Quote {
+        Quote {
+            file: "test.md",
+            printed,
+            says,
+        }
+    }
+
+    #[test]
+    fn every_quote_names_a_file_that_exists_and_a_valid_pattern() {
+        for quote in SOURCES.iter().flat_map(|source| source.quotes) {
+            assert!(
+                workspace::root().join(quote.file).is_file(),
+                "{}",
+                quote.file
+            );
+            assert!(Regex::new(quote.printed).is_ok(), "{}", quote.printed);
+        }
+    }
+
+    #[test]
+    fn a_quote_with_the_printed_numbers_holds_and_a_changed_number_does_not() {
+        let q = quote(
+            r"loss (\S+) after (\d+) epochs",
+            "after <2> epochs the loss is <1:.5>",
+        );
+        assert_eq!(
+            check(&q, OUTPUT, "So after 40 epochs the loss is 0.11695."),
+            Ok(())
+        );
+        // Rounded again to five decimals: 0.11695, not 0.11696 or the printed digits.
+        assert!(check(&q, OUTPUT, "after 40 epochs the loss is 0.11696").is_err());
+        assert!(check(&q, OUTPUT, "after 41 epochs the loss is 0.11695").is_err());
+    }
+
+    #[test]
+    fn whitespace_and_line_breaks_compare_loosely() {
+        let q = quote(r"(?m)^loss.*\nseed 0.*", "<0>");
+        assert_eq!(
+            check(
+                &q,
+                OUTPUT,
+                "```text\nloss   0.1169543 after 40\n  epochs seed 0: 53.33 %\n```"
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_range_of_groups_must_print_one_value() {
+        let q = quote(
+            r"seed 0: (\S+) %\nseed 1: (\S+) %",
+            "<1-2:.1> % for both seeds",
+        );
+        assert_eq!(check(&q, OUTPUT, "53.3 % for both seeds"), Ok(()));
+        let differing = "loss 1 after 1 epochs\nseed 0: 53.33 %\nseed 1: 60.00 %\n";
+        let error = check(&q, differing, "53.3 % for both seeds").unwrap_err();
+        assert!(error.contains("53.3, 60.0"), "{error}");
+    }
+
+    #[test]
+    fn output_without_the_quoted_lines_is_an_error_that_shows_the_output() {
+        let q = quote(r"accuracy (\S+) %", "<1> %");
+        let error = check(&q, OUTPUT, "53.33 %").unwrap_err();
+        assert!(
+            error.contains("accuracy") && error.contains("after 40 epochs"),
+            "{error}"
+        );
+    }
+}
