@@ -67,7 +67,7 @@
 //! - W2, at least JAX compiling the whole epoch: **met**, 1.31 times JAX on one core; 15
 //!   times PyTorch, 8.7 times scikit-learn (the issue hoped for 10).
 //! - W3, at least JAX on one core: **met**, 1.05 times, with PyTorch's arithmetic. On this
-//!   data every ReLU unit dies within a few hundred steps, and Adam's first moment decays
+//!   data almost every ReLU unit dies within a few hundred steps, and Adam's first moment decays
 //!   into the subnormal range; this CPU computes on subnormals at full speed, so
 //!   `AdamConfig::flush_subnormals` (XLA's arithmetic) gains nothing here. On the earlier
 //!   machine (2026-11-28) the epoch ran at 0.79 of JAX without flushing and 0.98-1.04 with it.
@@ -76,7 +76,7 @@
 //!   work per step; the peers' nominal 2.86 GFLOP would give 17 % more). Every large product
 //!   alone reaches or beats the 1024² rate; in the step each runs with the previous
 //!   product's data in the caches, and the three output-layer products, 10 wide, run at a
-//!   third of it (0.15 ms of the 11.7). The 1024² product already runs at 0.85-0.92 of the
+//!   third of it (0.15 ms of the 11.7). The 1024² product already runs at 0.86-0.91 of the
 //!   core's peak, so meeting the target means beating the backend's own hand-written kernels
 //!   at less favourable shapes. Counting their true work, PyTorch reached 0.79 of its own
 //!   1024² rate and NumPy 0.92. The step is as fast as JAX's on one core and twice PyTorch's.
