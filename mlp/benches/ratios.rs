@@ -13,6 +13,10 @@
 //!   step's matrix products (replayed alone, as in `workloads.rs`) and of the whole training
 //!   step, each over `faer`'s own rate on a $1024 \times 1024$ product; and that product's
 //!   rate over the core's multiply-add peak.
+//! - W4, one thread, product by product: each of the step's products at its GEMM rate over
+//!   the 1024² product's, timed inside the replayed sequence (the previous product's data in
+//!   the caches) and repeated alone (its own data in the caches), to show where the step's
+//!   products lose throughput.
 //! - W5: backward time over forward time, $(t_{\text{forward+backward}} - t_{\text{forward}})
 //!   / t_{\text{forward}}$, at the W4 and W2 shapes (the forward time leaves out the loss).
 //!
@@ -33,9 +37,11 @@ use shared::{Square, StepProducts, W2, W4, W4Step, Workload, data, peak};
 const ROUNDS: usize = 31;
 
 fn main() {
-    println!("ratio                                        type  median   min     max");
+    println!("{:50} type  median   min     max", "ratio");
     w4_throughput::<f32>();
     w4_throughput::<f64>();
+    w4_products::<f32>();
+    w4_products::<f64>();
     backward_over_forward::<f32>(&W4, 4);
     backward_over_forward::<f64>(&W4, 2);
     backward_over_forward::<f32>(&W2, 2000);
@@ -55,7 +61,7 @@ fn seconds(repeats: usize, mut f: impl FnMut()) -> f64 {
 fn report(name: &str, type_name: &str, mut ratios: Vec<f64>) {
     ratios.sort_by(f64::total_cmp);
     println!(
-        "{name:44} {type_name:5} {:6.3}  {:6.3}  {:6.3}",
+        "{name:50} {type_name:5} {:6.3}  {:6.3}  {:6.3}",
         ratios[ratios.len() / 2],
         ratios[0],
         ratios[ratios.len() - 1]
@@ -109,6 +115,53 @@ fn w4_throughput<T: Scalar>() {
     );
     report("W4 whole step / faer 1024^2 (1 thread)", T::NAME, of_step);
     report("faer 1024^2 / multiply-add peak", T::NAME, of_peak);
+}
+
+/// W4 on one thread, each product of the step over the 1024² rate: timed in the step's order,
+/// and repeated alone, in alternating rounds.
+fn w4_products<T: Scalar>() {
+    let W4Step {
+        net,
+        inputs,
+        mut ws,
+        ..
+    } = W4Step::<T>::new();
+    let mut products = StepProducts::new(&W4, &net, &mut ws, &inputs);
+    let mut square = Square::<T>::new();
+    let order = products.order();
+    for _ in 0..3 {
+        square.run();
+        products.run(1);
+    }
+    let mut in_sequence = vec![Vec::new(); order.len()];
+    let mut alone = vec![Vec::new(); order.len()];
+    for _ in 0..ROUNDS {
+        let reference_rate = square.flops() as f64 / seconds(3, || square.run());
+        let mut sequence_seconds = vec![0.0; order.len()];
+        for _ in 0..3 {
+            for (i, &product) in order.iter().enumerate() {
+                sequence_seconds[i] += seconds(1, || products.run_one(product, 1)) / 3.0;
+            }
+        }
+        for (i, &product) in order.iter().enumerate() {
+            let flops = products.flops(product) as f64;
+            in_sequence[i].push(flops / sequence_seconds[i] / reference_rate);
+            let t = seconds(3, || products.run_one(product, 1));
+            alone[i].push(flops / t / reference_rate);
+        }
+    }
+    for ((product, in_sequence), alone) in order.iter().zip(in_sequence).zip(alone) {
+        report(
+            &format!("W4 {product:?} in the step / faer 1024^2"),
+            T::NAME,
+            in_sequence,
+        );
+        report(
+            &format!("W4 {product:?} alone / faer 1024^2"),
+            T::NAME,
+            alone,
+        );
+    }
 }
 
 /// W5 at a workload's shape: (forward + backward - forward) / forward, alternating.
