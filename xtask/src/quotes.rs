@@ -1,18 +1,21 @@
 //! `cargo xtask quotes`: checks that every number the course quotes from a program's output is
 //! what that program prints now.
 //!
-//! The chapters quote what the examples and `cargo xtask results` print: a loss, an epoch, a
-//! row of a table, a whole printed block. The examples run in the tests and in CI, but nothing
-//! compared their output with the prose, so a change to a recipe or a seed could leave a
-//! stale number behind. [`SOURCES`] lists each quote: the program, a regular expression for
-//! the printed lines (its groups capture the numbers), and the text the file must contain
-//! with those numbers put in. The task runs every program once, checks every quote, and lists
-//! every quote that no longer holds, with what the program printed.
+//! The chapters quote what the examples and `cargo xtask results` print, and what the figures
+//! of `cargo xtask plots` write in their titles and legends: a loss, an epoch, a row of a
+//! table, a whole printed block, an accuracy in a caption. The examples run in the tests and
+//! in CI, and `plots --check` compares the figures' pixels, but nothing compared their numbers
+//! with the prose, so a change to a recipe or a seed could leave a stale number behind.
+//! [`SOURCES`] lists each quote: the program, a regular expression for the printed lines (its
+//! groups capture the numbers), and the text the file must contain with those numbers put in.
+//! The task runs every program once, checks every quote, and lists every quote that no longer
+//! holds, with what the program printed.
 //!
 //! Whitespace is compared loosely (any run of spaces and line breaks matches any other), so a
-//! printed table may be quoted with its columns aligned or as one line of prose. Figure
-//! captions are not covered: the figures come from `cargo xtask plots`, whose `--check`
-//! compares the drawn pixels but not the numbers the captions quote.
+//! printed table may be quoted with its columns aligned or as one line of prose. A figure is
+//! drawn in memory (nothing is written) and its output is the text it draws, one piece per
+//! line. Numbers a caption reads off a curve (a loss "near 0.08") are not covered, nor are
+//! benchmark timings.
 //!
 //! Writes nothing.
 
@@ -22,6 +25,7 @@ use std::process::Command;
 
 use regex::{Captures, Regex};
 
+use crate::plots;
 use crate::workspace::{self, Result};
 
 /// A program whose output the course quotes.
@@ -36,6 +40,12 @@ pub enum Program {
     },
     /// `cargo xtask results`, run as this same binary's `results` task.
     Results,
+    /// The text a figure of `cargo xtask plots` draws (its titles, labels and legends), one
+    /// piece per line; drawn in memory, nothing is written.
+    Figure {
+        /// The figure's name (`cargo xtask plots --list`).
+        name: &'static str,
+    },
 }
 
 impl Program {
@@ -46,11 +56,15 @@ impl Program {
                 format!("cargo run -p {package} --example {name}")
             }
             Program::Results => "cargo xtask results".to_string(),
+            Program::Figure { name } => format!("cargo xtask plots --only {name}"),
         }
     }
 
     fn command(self) -> Result<Command> {
         Ok(match self {
+            Program::Figure { name } => {
+                return Err(format!("figure {name} is drawn in this process, not run").into());
+            }
             Program::Example { package, name } => {
                 let mut command = workspace::cargo();
                 command.args(["run", "--quiet", "-p", package, "--example", name]);
@@ -66,6 +80,9 @@ impl Program {
 
     /// Runs the program and returns what it printed on standard output.
     fn output(self) -> Result<String> {
+        if let Program::Figure { name } = self {
+            return plots::drawn_text(name);
+        }
         let output = self
             .command()?
             .output()
@@ -316,6 +333,133 @@ pub const SOURCES: &[Source] = &[
         }],
     },
     Source {
+        program: Program::Figure {
+            name: "gradient-contours",
+        },
+        quotes: &[Quote {
+            file: GRADIENT,
+            printed: r"∇f = \((\d+), (\d+)\), \|∇f\| ≈ \S+\n\(1, 2\), f = (\d+)",
+            says: r"the point (1, 2) with its gradient (<1>, <2>) drawn in orange, perpendicular to the contour f = <3>",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "perceptron-boundary",
+        },
+        quotes: &[Quote {
+            file: PERCEPTRON,
+            printed: r"epoch 0: (\d+) % right(?:\n.*)*\nepoch 100: (\d+) % right",
+            says: r"through the versicolor cloud with <1> % right, turns, and settles on a falling diagonal between the two clouds with <2> % right",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-xor-linear",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"XOR, no hidden layer: (\d+) % of training points right",
+            says: r"<1> % of the training points right, two of the four](figures/backprop-matrix-xor-linear.png)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-xor-mlp",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"XOR, 2-8-1 sigmoid: (\d+) % of training points right",
+            says: r"<1> % of the training points right](figures/backprop-matrix-xor-mlp.png)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-moons-linear",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"Two moons, no hidden layer: (\d+) % of training points right",
+            says: r"<1> % of the training points right](figures/backprop-matrix-moons-linear.png)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-moons-mlp",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"Two moons, 2-16-16-1 ReLU: (\d+) % of training points right",
+            says: r"<1> % of the training points right](figures/backprop-matrix-moons-mlp.png)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-spirals-linear",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"Spirals, linear softmax: (\d+) % of training points right",
+            says: r"<1> % of the training points right](figures/backprop-matrix-spirals-linear.png)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-spirals-mlp",
+        },
+        quotes: &[Quote {
+            file: BACKPROP_MATRIX,
+            printed: r"Spirals, 2-100-3 ReLU: (\d+) % of training points right",
+            says: r"<1> % of the training points right](figures/backprop-matrix-spirals-mlp.png)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "backprop-matrix-gradcheck",
+        },
+        quotes: &[
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"all (\d+) parameters \(worst (\S+)\)",
+                says: r"for the <1> parameters of a random 4-8-8-3 network: all between 1e-13 and 1e-7 (worst <2>)",
+            },
+            Quote {
+                file: BACKPROP_MATRIX,
+                printed: r"all (\d+) parameters",
+                says: r"The figure does the same for all <1> parameters",
+            },
+        ],
+    },
+    Source {
+        program: Program::Figure {
+            name: "training-digits-confusion",
+        },
+        quotes: &[Quote {
+            file: TRAINING,
+            printed: r"Held-out digits: (\d+) of (\d+) wrong",
+            says: r"on the held-out 30 %: almost everything on the diagonal, <1> of <2> wrong",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "training-vanishing-sigmoid",
+        },
+        quotes: &[Quote {
+            file: TRAINING,
+            printed: r"\((\d+) % after 40 epochs\)",
+            says: r"flat over 40 epochs, and accuracy stays at <1> %",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "training-vanishing-relu",
+        },
+        quotes: &[Quote {
+            file: TRAINING,
+            printed: r"\((\d+) % after 40 epochs\)",
+            says: r"which fall as the network learns; accuracy reaches <1> %",
+        }],
+    },
+    Source {
         program: Program::Results,
         quotes: &[
             Quote {
@@ -357,7 +501,7 @@ pub const SOURCES: &[Source] = &[
     },
 ];
 
-/// Runs every program of [`SOURCES`] and checks every quote.
+/// Runs every program of [`SOURCES`] (draws every figure) and checks every quote.
 ///
 /// # Errors
 ///
@@ -369,7 +513,7 @@ pub fn run() -> Result<()> {
     let mut checked = 0;
     for source in SOURCES {
         let command_line = source.program.command_line();
-        eprintln!("running `{command_line}`");
+        eprintln!("quotes of `{command_line}`");
         let output = source.program.output()?;
         for quote in source.quotes {
             let text = fs::read_to_string(workspace::root().join(quote.file))
@@ -383,7 +527,7 @@ pub fn run() -> Result<()> {
     }
     if failures.is_empty() {
         println!(
-            "{checked} quotes in {} files match what {} programs print",
+            "{checked} quotes in {} files match what {} examples, tasks and figures print or draw",
             files.len(),
             SOURCES.len()
         );

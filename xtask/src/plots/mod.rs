@@ -116,6 +116,20 @@ pub const FIGURES: &[Figure] = &[
     optim::SCHEDULES,
 ];
 
+/// The text figure `name` draws (titles, axis and tick labels, legends), one piece per line,
+/// drawn by a checking canvas, so nothing is written.
+///
+/// # Errors
+///
+/// An unknown name (the message lists the valid ones) or a figure that fails to draw.
+pub fn drawn_text(name: &str) -> Result<String> {
+    let figure = select(FIGURES, Some(name))?[0];
+    let canvas = Canvas::check(&workspace::figures_dir(), figure.name);
+    let (drawn, text) = text::recording(|| (figure.draw)(&canvas));
+    drawn.map_err(|error| format!("figure '{}': {error}", figure.name))?;
+    Ok(text.join("\n"))
+}
+
 /// Draws the figures (all, or the one named `only`) into `docs/src/figures/`; with `check`,
 /// only compares them with the files there and writes nothing.
 ///

@@ -6,6 +6,7 @@
 //! side bearing, so narrow letters are followed by gaps ("derivati ve"); every label in the
 //! course's figures goes through [`Text`] instead.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, Glyph, PxScale, ScaleFont, point};
@@ -14,6 +15,21 @@ use plotters::prelude::{Color, RGBColor};
 use super::canvas::Area;
 use super::style;
 use crate::workspace::Result;
+
+thread_local! {
+    /// The text of every [`Text`] drawn on this thread while [`recording`] runs.
+    static DRAWN: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `draw` and returns what it returned with the text of every [`Text`] it drew, in
+/// drawing order: the numbers a figure shows in its titles, labels and legends, for
+/// `cargo xtask quotes` to compare with its caption.
+pub fn recording<R>(draw: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = DRAWN.replace(Some(Vec::new()));
+    let result = draw();
+    let drawn = DRAWN.replace(outer).unwrap_or_default();
+    (result, drawn)
+}
 
 /// DejaVu Sans, Bitstream Vera licence (see `xtask/assets/fonts/LICENSE-DejaVu.txt`).
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -151,6 +167,11 @@ impl Text {
     ///
     /// A drawing error from the backend.
     pub fn draw(&self, area: &Area<'_>, anchor: (i32, i32)) -> Result<()> {
+        DRAWN.with_borrow_mut(|drawn| {
+            if let Some(drawn) = drawn {
+                drawn.push(self.text.clone());
+            }
+        });
         let (width, height) = self.extent();
         let along = match self.align {
             Align::Start => 0.0,
@@ -334,5 +355,26 @@ mod tests {
         .extent()
         .0;
         assert!(bold > regular);
+    }
+
+    #[test]
+    fn recording_returns_the_text_drawn_inside_it_and_only_that() {
+        use plotters::prelude::{BitMapBackend, IntoDrawingArea};
+
+        let mut buffer = vec![0_u8; 200 * 100 * 3];
+        let area = BitMapBackend::with_buffer(&mut buffer, (200, 100)).into_drawing_area();
+        Text::small("before").draw(&area, (10, 10)).unwrap();
+        let (result, drawn) = recording(|| {
+            Text::small("loss 0.25").draw(&area, (10, 30))?;
+            let ((), inner) = recording(|| Text::small("inner").draw(&area, (10, 50)).unwrap());
+            assert_eq!(inner, ["inner"]);
+            Text::title("50 % right").draw(&area, (10, 70))
+        });
+        result.unwrap();
+        // The nested recording keeps its text to itself and the outer one resumes after it.
+        assert_eq!(drawn, ["loss 0.25", "50 % right"]);
+        Text::small("after").draw(&area, (10, 90)).unwrap();
+        let ((), none) = recording(|| ());
+        assert!(none.is_empty());
     }
 }
