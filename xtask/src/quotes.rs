@@ -60,11 +60,11 @@ impl Program {
         }
     }
 
-    fn command(self) -> Result<Command> {
-        Ok(match self {
-            Program::Figure { name } => {
-                return Err(format!("figure {name} is drawn in this process, not run").into());
-            }
+    /// Runs the program (draws the figure) and returns what it printed on standard output (the
+    /// text it drew).
+    fn output(self) -> Result<String> {
+        let mut command = match self {
+            Program::Figure { name } => return plots::drawn_text(name),
             Program::Example { package, name } => {
                 let mut command = workspace::cargo();
                 command.args(["run", "--quiet", "-p", package, "--example", name]);
@@ -75,16 +75,8 @@ impl Program {
                 command.arg("results").current_dir(workspace::root());
                 command
             }
-        })
-    }
-
-    /// Runs the program and returns what it printed on standard output.
-    fn output(self) -> Result<String> {
-        if let Program::Figure { name } = self {
-            return plots::drawn_text(name);
-        }
-        let output = self
-            .command()?
+        };
+        let output = command
             .output()
             .map_err(|error| format!("could not start `{}`: {error}", self.command_line()))?;
         if !output.status.success() {
@@ -553,7 +545,7 @@ pub fn check(quote: &Quote, output: &str, text: &str) -> std::result::Result<(),
         .map_err(|error| format!("the pattern `{}` is invalid: {error}", quote.printed))?;
     let captures = printed.captures(output).ok_or_else(|| {
         format!(
-            "the output has no longer anything matching `{}`; it is:\n{output}",
+            "nothing in the output matches `{}` any more; the output is:\n{output}",
             quote.printed
         )
     })?;
