@@ -346,6 +346,36 @@ pub const SOURCES: &[Source] = &[
     },
     Source {
         program: Program::Figure {
+            name: "perceptron-loss",
+        },
+        quotes: &[Quote {
+            file: PERCEPTRON,
+            printed: r"training, (\S+) at epoch 40(?s:.*)validation, (\S+) at epoch 40",
+            says: r"both falling steadily from 0.25 to <1> (training) and <2> (validation) at epoch 40",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "training-digits-loss",
+        },
+        quotes: &[Quote {
+            file: TRAINING,
+            printed: r"training, (\S+) at epoch 100(?s:.*)held out \(30 %\), (\S+) at epoch 100",
+            says: r"the training loss keeps falling to <1:.3> while the held-out loss is below 0.1 by epoch 30 and only reaches <2:.2> by epoch 100",
+        }],
+    },
+    Source {
+        program: Program::Figure {
+            name: "training-digits-accuracy",
+        },
+        quotes: &[Quote {
+            file: TRAINING,
+            printed: r"training, (\S+) % at epoch 100(?s:.*)held out \(30 %\), (\S+) % at epoch 100",
+            says: r"training reaches <1:.0> %, held out levels off near <2:.1> %",
+        }],
+    },
+    Source {
+        program: Program::Figure {
             name: "backprop-matrix-xor-linear",
         },
         quotes: &[Quote {

@@ -92,6 +92,17 @@ impl Series {
         self.colour = Some(colour);
         self
     }
+
+    /// The same series with its last point's value in the legend, `decimals` after the point
+    /// and followed by `unit`: "training, 0.0086 at epoch 100" (for `x_name` "epoch"). Nothing
+    /// changes for a series without points.
+    #[must_use]
+    pub fn ending(mut self, x_name: &str, decimals: usize, unit: &str) -> Self {
+        if let Some(&(x, y)) = self.points.last() {
+            self.name = format!("{}, {y:.decimals$}{unit} at {x_name} {x}", self.name);
+        }
+        self
+    }
 }
 
 /// A labelled reference line across the whole chart.

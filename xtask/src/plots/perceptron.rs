@@ -121,10 +121,15 @@ pub fn loss_curves(canvas: &Canvas) -> Result<()> {
         Axis::linear("epoch"),
         Axis::log("loss L"),
     )
-    .series(Series::line_and_points("training", points(|r| Some(r.train_loss))).colour(style::BLUE))
+    .series(
+        Series::line_and_points("training", points(|r| Some(r.train_loss)))
+            .colour(style::BLUE)
+            .ending("epoch", 4, ""),
+    )
     .series(
         Series::line_and_points("validation", points(|r| r.validation_loss))
-            .colour(style::VERMILLION),
+            .colour(style::VERMILLION)
+            .ending("epoch", 4, ""),
     )
     .legend(Legend::UpperRight)
     .draw(canvas)

@@ -123,11 +123,14 @@ pub fn digits_loss(canvas: &Canvas) -> Result<()> {
         Axis::linear("epoch"),
         Axis::log("loss"),
     )
-    .series(Series::line("training", curve(history, |e| e.train.loss)))
-    .series(Series::line(
-        "held out (30 %)",
-        curve(history, |e| e.validation.map_or(f64::NAN, |v| v.loss)),
-    ))
+    .series(Series::line("training", curve(history, |e| e.train.loss)).ending("epoch", 4, ""))
+    .series(
+        Series::line(
+            "held out (30 %)",
+            curve(history, |e| e.validation.map_or(f64::NAN, |v| v.loss)),
+        )
+        .ending("epoch", 4, ""),
+    )
     .legend(Legend::UpperRight)
     .draw(canvas)
 }
@@ -144,16 +147,19 @@ pub fn digits_accuracy(canvas: &Canvas) -> Result<()> {
         Axis::linear("epoch"),
         Axis::linear("accuracy (%)").range(90.0, 100.5),
     )
-    .series(Series::line(
-        "training",
-        curve(history, |e| 100.0 * e.train.accuracy),
-    ))
-    .series(Series::line(
-        "held out (30 %)",
-        curve(history, |e| {
-            e.validation.map_or(f64::NAN, |v| 100.0 * v.accuracy)
-        }),
-    ))
+    .series(
+        Series::line("training", curve(history, |e| 100.0 * e.train.accuracy))
+            .ending("epoch", 2, " %"),
+    )
+    .series(
+        Series::line(
+            "held out (30 %)",
+            curve(history, |e| {
+                e.validation.map_or(f64::NAN, |v| 100.0 * v.accuracy)
+            }),
+        )
+        .ending("epoch", 2, " %"),
+    )
     .legend(Legend::LowerRight)
     .draw(canvas)
 }
