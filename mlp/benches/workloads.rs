@@ -72,15 +72,16 @@
 //!   `AdamConfig::flush_subnormals` (XLA's arithmetic) gains nothing here. On the earlier
 //!   machine (2026-11-28) the epoch ran at 0.79 of JAX without flushing and 0.98-1.04 with it.
 //! - W4, one thread, the step's GEMM throughput at least the backend's own 1024² rate: **not
-//!   met**, 0.90-0.93 for the products alone, 0.82-0.85 for the whole step (2.45 GFLOP of true
-//!   work per step; the peers' nominal 2.86 GFLOP would give 17 % more). Product by product
-//!   (`ratios`, 2026-12-03, three runs, `f32`): 0.82-1.04 of the 1024² rate inside the step,
-//!   0.88-1.04 alone, the first layer's forward product lowest (0.82-0.84 and 0.88-0.90),
-//!   and the three output-layer products, 10 wide, at a quarter to a half of it (0.15 ms of
-//!   the 11.7). The `product_*` benches here had put every large product alone at
-//!   1.01-1.09, but timed minutes apart from the 1024² product. The 1024² product already
-//!   runs at 0.86-0.91 of the core's peak, so meeting the target means beating the backend's
-//!   own hand-written kernels at less favourable shapes. Counting their true work, PyTorch reached 0.79 of its own
+//!   met**, 0.90-0.93 for the products alone, 0.82-0.85 for the whole step (three runs on
+//!   2026-12-03: 0.91-0.95 and 0.83-0.88; 2.45 GFLOP of true work per step; the peers'
+//!   nominal 2.86 GFLOP would give 17 % more). Product by product (`ratios`, 2026-12-03,
+//!   three runs, `f32`): 0.82-1.04 of the 1024² rate inside the step, 0.88-1.04 alone, the
+//!   first layer's forward product lowest (0.82-0.84 and 0.88-0.90), and the three
+//!   output-layer products, 10 wide, at a quarter to a half of it (0.15 ms of the 11.7). The
+//!   `product_*` benches here had put every large product alone at 1.01-1.09, but timed
+//!   minutes apart from the 1024² product. The 1024² product already runs at 0.86-0.91 of the
+//!   core's peak, so meeting the target means beating the backend's own hand-written kernels
+//!   at less favourable shapes. Counting their true work, PyTorch reached 0.79 of its own
 //!   1024² rate and NumPy 0.92. The step is as fast as JAX's on one core and twice PyTorch's.
 //! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 27.1-31.4 k
 //!   against NumPy's 20.1 k (1.35-1.56).

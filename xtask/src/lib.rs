@@ -7,7 +7,7 @@
 //! | `doc` | `cargo doc --workspace --no-deps` with KaTeX math, into the target directory |
 //! | `bench [-p PACKAGE] [ARGS]` | runs the criterion benchmarks, passing `ARGS` to criterion |
 //! | `results` | trains the networks behind the course's results and prints their tables with the seeds |
-//! | `quotes` | runs the examples and `results`, and checks the numbers the course quotes from them |
+//! | `quotes` | runs the examples and `results` and draws the figures in memory, and checks the numbers the course quotes from them |
 //! | `ci` | runs `.ci/run`: format check, clippy, tests, docs with warnings denied |
 //!
 //! Every path starts from the workspace root (the parent of this crate's manifest directory),

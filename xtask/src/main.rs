@@ -48,7 +48,8 @@ enum Task {
     },
     /// Train the networks behind the course's results and print their tables with the seeds.
     Results,
-    /// Run the examples and `results`; fail if a number the course quotes from them is stale.
+    /// Run the examples and `results` and draw the figures in memory; fail if a number the course
+    /// quotes from them is stale.
     Quotes,
     /// Run the CI gate: exactly what .ci/run does.
     Ci,

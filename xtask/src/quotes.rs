@@ -14,8 +14,9 @@
 //! Whitespace is compared loosely (any run of spaces and line breaks matches any other), so a
 //! printed table may be quoted with its columns aligned or as one line of prose. A figure is
 //! drawn in memory (nothing is written) and its output is the text it draws, one piece per
-//! line. Numbers a caption reads off a curve (a loss "near 0.08") are not covered, nor are
-//! benchmark timings.
+//! line. Numbers a caption reads off a curve (a loss "below 0.1 by epoch 30") are not
+//! covered, nor are benchmark timings; numbers written literally in a quote's `says` are
+//! matched, not checked.
 //!
 //! Writes nothing.
 
@@ -134,7 +135,7 @@ pub const SOURCES: &[Source] = &[
         quotes: &[
             Quote {
                 file: CHAIN_RULE,
-                printed: r"(?m)^y = u\^2, u = 3x \+ 1$(?:\n.*){8}",
+                printed: r"(?m)^y = u\^2, u = 3x \+ 1$(?:\n.*){8}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
             Quote {
@@ -198,27 +199,27 @@ pub const SOURCES: &[Source] = &[
         quotes: &[
             Quote {
                 file: PERCEPTRON,
-                printed: r"(?m)^inputs x = .*(?:\n.*){6}",
+                printed: r"(?m)^inputs x = .*(?:\n.*){6}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
             Quote {
                 file: PERCEPTRON,
-                printed: r"(?m)^Step 2: loss(?:\n.*){1}",
+                printed: r"(?m)^Step 2: loss(?:\n.*){1}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
             Quote {
                 file: PERCEPTRON,
-                printed: r"(?m)^Step 3: .*(?:\n.*){8}",
+                printed: r"(?m)^Step 3: .*(?:\n.*){8}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
             Quote {
                 file: PERCEPTRON,
-                printed: r"(?m)^Step 4: .*(?:\n.*){6}",
+                printed: r"(?m)^Step 4: .*(?:\n.*){6}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
             Quote {
                 file: PERCEPTRON,
-                printed: r"(?m)^Training on setosa vs rest.*(?:\n.*){7}",
+                printed: r"(?m)^Training on setosa vs rest.*(?:\n.*){7}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
         ],
@@ -231,7 +232,7 @@ pub const SOURCES: &[Source] = &[
         quotes: &[
             Quote {
                 file: PERCEPTRON,
-                printed: r"(?m)^task +loss.*(?:\n.*){6}",
+                printed: r"(?m)^task +loss.*(?:\n.*){6}(?:\n\n|\n?\z)",
                 says: "<0>",
             },
             Quote {
@@ -320,8 +321,8 @@ pub const SOURCES: &[Source] = &[
         },
         quotes: &[Quote {
             file: OPTIMIZERS,
-            printed: r"t = 1: m = (\S+), m / \(1 - beta1\^t\) = (\S+)\n(?:.*= (\S+)\n){4}",
-            says: r"$m$ creeps up from <1:.1> while $\hat m$ is <2-3:.0> from the first step",
+            printed: r"t = 1: m = (\S+), m / \(1 - beta1\^t\) = (\S+)\n.*= (\S+)\n.*= (\S+)\n.*= (\S+)\n.*= (\S+)\n",
+            says: r"$m$ creeps up from <1:.1> while $\hat m$ is <2-6:.0> from the first step",
         }],
     },
     Source {
@@ -350,7 +351,7 @@ pub const SOURCES: &[Source] = &[
         },
         quotes: &[Quote {
             file: PERCEPTRON,
-            printed: r"training, (\S+) at epoch 40(?s:.*)validation, (\S+) at epoch 40",
+            printed: r"training, (\S+) at epoch 40\b(?s:.*)validation, (\S+) at epoch 40\b",
             says: r"both falling steadily from 0.25 to <1> (training) and <2> (validation) at epoch 40",
         }],
     },
@@ -360,7 +361,7 @@ pub const SOURCES: &[Source] = &[
         },
         quotes: &[Quote {
             file: TRAINING,
-            printed: r"training, (\S+) at epoch 100(?s:.*)held out \(30 %\), (\S+) at epoch 100",
+            printed: r"training, (\S+) at epoch 100\b(?s:.*)held out \(30 %\), (\S+) at epoch 100\b",
             says: r"the training loss keeps falling to <1:.3> while the held-out loss is below 0.1 by epoch 30 and only reaches <2:.2> by epoch 100",
         }],
     },
@@ -370,8 +371,8 @@ pub const SOURCES: &[Source] = &[
         },
         quotes: &[Quote {
             file: TRAINING,
-            printed: r"training, (\S+) % at epoch 100(?s:.*)held out \(30 %\), (\S+) % at epoch 100",
-            says: r"training reaches <1:.0> %, held out levels off near <2:.1> %",
+            printed: r"training, (\S+) % at epoch 100\b(?s:.*)held out \(30 %\), (\S+) % at epoch 100\b",
+            says: r"training reaches <1> %, held out levels off near <2:.1> %",
         }],
     },
     Source {
@@ -619,6 +620,12 @@ fn fill(says: &str, captures: &Captures<'_>) -> std::result::Result<String, Stri
             ),
             None => None,
         };
+        if end < first {
+            return Err(format!(
+                "`{}` names groups in decreasing order",
+                whole.as_str()
+            ));
+        }
         let mut values = Vec::new();
         for group in first..=end {
             let printed = captures
