@@ -1,6 +1,7 @@
 //! The targets of issue 5 that are ratios of two timings, measured interleaved.
 //!
 //!     cargo bench -p mlp --bench ratios
+//!     cargo bench -p mlp --bench ratios -- layouts    # the sections whose name has `layouts`
 //!
 //! Criterion (`benches/workloads.rs`) measures one benchmark after the other for seconds
 //! each, and a shared machine's speed drifts between them: on this project's machine `faer`'s
@@ -17,6 +18,11 @@
 //!   the 1024² product's, timed inside the replayed sequence (the previous product's data in
 //!   the caches) and repeated alone (its own data in the caches), to show where the step's
 //!   products lose throughput.
+//! - W4, one thread, the layout of $\delta$ in each hidden layer's weight gradient
+//!   $\nabla W = \delta A_{\text{prev}}^\top$: the product's time with $\delta$ stored sample
+//!   by sample over its time with $\delta$ feature by feature (why the workspace copies it,
+//!   see `Workspace`), and that copy's time by `faer`'s `copy_from` and by the workspace's
+//!   tiled `mlp::matmul::copy_to_feature_major`, in milliseconds and as a ratio.
 //! - W5: backward time over forward time, $(t_{\text{forward+backward}} - t_{\text{forward}})
 //!   / t_{\text{forward}}$, at the W4 and W2 shapes (the forward time leaves out the loss).
 //!
@@ -30,6 +36,8 @@ mod shared;
 use std::hint::black_box;
 use std::time::Instant;
 
+use faer::{MatMut, MatRef};
+use mlp::matmul::{batch_matrix, copy_to_feature_major, gemm};
 use mlp::{Mlp, Scalar, Targets};
 use shared::{Square, StepProducts, W2, W4, W4Step, Workload, data, peak};
 
@@ -37,15 +45,30 @@ use shared::{Square, StepProducts, W2, W4, W4Step, Workload, data, peak};
 const ROUNDS: usize = 31;
 
 fn main() {
+    // `cargo bench` passes `--bench`; any other argument picks the sections whose name
+    // contains it.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
+    let sections: [(&str, fn()); 10] = [
+        ("throughput f32", w4_throughput::<f32>),
+        ("throughput f64", w4_throughput::<f64>),
+        ("products f32", w4_products::<f32>),
+        ("products f64", w4_products::<f64>),
+        ("layouts f32", w4_delta_layouts::<f32>),
+        ("layouts f64", w4_delta_layouts::<f64>),
+        ("w5 W4 f32", || backward_over_forward::<f32>(&W4, 4)),
+        ("w5 W4 f64", || backward_over_forward::<f64>(&W4, 2)),
+        ("w5 W2 f32", || backward_over_forward::<f32>(&W2, 2000)),
+        ("w5 W2 f64", || backward_over_forward::<f64>(&W2, 1000)),
+    ];
     println!("{:50} type  median   min     max", "ratio");
-    w4_throughput::<f32>();
-    w4_throughput::<f64>();
-    w4_products::<f32>();
-    w4_products::<f64>();
-    backward_over_forward::<f32>(&W4, 4);
-    backward_over_forward::<f64>(&W4, 2);
-    backward_over_forward::<f32>(&W2, 2000);
-    backward_over_forward::<f64>(&W2, 1000);
+    for (name, run) in sections {
+        if filters.is_empty() || filters.iter().any(|filter| name.contains(filter.as_str())) {
+            run();
+        }
+    }
 }
 
 /// Seconds per call of `f`, over `repeats` calls.
@@ -160,6 +183,105 @@ fn w4_products<T: Scalar>() {
             &format!("W4 {product:?} alone / faer 1024^2"),
             T::NAME,
             alone,
+        );
+    }
+}
+
+/// W4 on one thread, each hidden layer's weight gradient with its $\delta$ sample-major and
+/// feature-major, and the copy from one layout to the other by `faer` and by the tiled loop,
+/// alternating.
+fn w4_delta_layouts<T: Scalar>() {
+    let W4Step {
+        net,
+        inputs,
+        mut ws,
+        ..
+    } = W4Step::<T>::new();
+    net.forward(&mut ws, &inputs).expect("valid batch");
+    let batch = W4.batch;
+    let filled = |len: usize, seed: usize| -> Vec<T> {
+        (0..len)
+            .map(|i| T::cast((((i + seed) * 7 % 13) as f64) / 13.0 - 0.4))
+            .collect()
+    };
+    for l in 0..W4.widths.len() - 2 {
+        let (n_in, n_out) = (W4.widths[l], W4.widths[l + 1]);
+        // The previous layer's activations in the layout the library stores them in.
+        let prev_feature_major = l > 0 && ws.activations(l - 1).strides().0 != 1;
+        let a_prev = if l == 0 {
+            inputs.clone()
+        } else {
+            filled(n_in * batch, 1)
+        };
+        let delta = filled(n_out * batch, 2);
+        let mut delta_fm = vec![T::cast(0.0); n_out * batch];
+        copy_to_feature_major(&delta, n_out, batch, &mut delta_fm);
+        let mut grad_w = vec![T::cast(0.0); n_out * n_in];
+        let mut product = |delta: &[T], feature_major: bool| {
+            gemm(
+                MatMut::from_row_major_slice_mut(&mut grad_w, n_out, n_in),
+                batch_matrix(delta, n_out, batch, feature_major),
+                batch_matrix(&a_prev, n_in, batch, prev_feature_major).transpose(),
+                false,
+                1,
+            );
+        };
+        let mut copy_target = vec![T::cast(0.0); n_out * batch];
+        for _ in 0..3 {
+            product(&delta, false);
+            product(&delta_fm, true);
+        }
+        let (mut sample_ms, mut feature_ms, mut of_products) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut faer_ms, mut tiled_ms, mut of_copies) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            let t_sample = seconds(3, || product(&delta, false));
+            let t_feature = seconds(3, || product(&delta_fm, true));
+            let t_faer = seconds(10, || {
+                MatMut::from_row_major_slice_mut(&mut copy_target, n_out, batch)
+                    .copy_from(MatRef::from_column_major_slice(&delta, n_out, batch));
+                black_box(&copy_target);
+            });
+            let t_tiled = seconds(10, || {
+                copy_to_feature_major(&delta, n_out, batch, &mut copy_target);
+                black_box(&copy_target);
+            });
+            sample_ms.push(t_sample * 1e3);
+            feature_ms.push(t_feature * 1e3);
+            of_products.push(t_sample / t_feature);
+            faer_ms.push(t_faer * 1e3);
+            tiled_ms.push(t_tiled * 1e3);
+            of_copies.push(t_faer / t_tiled);
+        }
+        let layer = l + 1;
+        report(
+            &format!("W4 grad_w_{layer}, delta sample-major (ms)"),
+            T::NAME,
+            sample_ms,
+        );
+        report(
+            &format!("W4 grad_w_{layer}, delta feature-major (ms)"),
+            T::NAME,
+            feature_ms,
+        );
+        report(
+            &format!("W4 grad_w_{layer}: sample-major / feature-major"),
+            T::NAME,
+            of_products,
+        );
+        report(
+            &format!("W4 delta_{layer} copy, faer copy_from (ms)"),
+            T::NAME,
+            faer_ms,
+        );
+        report(
+            &format!("W4 delta_{layer} copy, tiled (ms)"),
+            T::NAME,
+            tiled_ms,
+        );
+        report(
+            &format!("W4 delta_{layer} copy: faer / tiled"),
+            T::NAME,
+            of_copies,
         );
     }
 }

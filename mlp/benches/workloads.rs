@@ -90,8 +90,8 @@
 //!   feature-major for its weight gradient (before, only the `f32` first layer did, and
 //!   `f64` measured 1.75-1.77 in the same session); **in `f32` in seven runs of eight**,
 //!   1.53-1.66, one at 1.655 (earlier runs that day 1.56-1.59; criterion: 1.60-1.64). The first layer's
-//!   `δ` is copied in 16 × 16 tiles rather than by `faer`'s `copy_from` (0.05 ms against
-//!   0.55 ms), which took `f32` from 1.67-1.69. The ideal flop ratio is 1.57. PyTorch
+//!   `δ` is copied in 16 × 16 tiles rather than by `faer`'s `copy_from` (0.15-0.22 ms
+//!   against 0.57-0.64 ms, `ratios -- layouts`, 2026-12-03), which took `f32` from 1.67-1.69. The ideal flop ratio is 1.57. PyTorch
 //!   measured 1.68, NumPy 1.59 (`f32`, one thread, forward including the loss).
 //! - No heap allocation inside a training step: **met** (`tests/it/allocation.rs`).
 //!

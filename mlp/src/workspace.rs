@@ -20,9 +20,10 @@
 //! A weight gradient $\delta A_{\text{prev}}^\top$ runs faster with $\delta$ feature-major:
 //! W4's first layer's, with the inputs $X$ sample-major, ran at 136-138 GFLOP/s with
 //! $\delta$ sample-major and at 168-184 with it feature-major (`f32`, measured outside the
-//! crate with the same `faer`), and on the project's later machine 15-25 % faster in both
-//! types, the second layer's too (1.86-1.90 against 2.35-2.53 ms for the first layer in
-//! `f32`, 3.5-4.1 against 4.2-5.2 ms in `f64`). So every layer at least 256 wide that stores
+//! crate with the same `faer`), and on the project's later machine 1.17-1.22 times as fast
+//! in both types, the second layer's too (2.06-2.17 against 2.48-2.67 ms for the first layer
+//! in `f32`, 3.82-4.13 against 4.52-4.74 ms in `f64`; `cargo bench -p mlp --bench ratios --
+//! layouts`, 2026-12-03). So every layer at least 256 wide that stores
 //! its $\delta$ sample-major copies it feature-major before that product
 //! (`TRANSPOSED_DELTA_MIN_WIDTH`, [`Workspace::copies_delta`]); the propagation
 //! $W^\top \delta$, which was no faster so, reads $\delta$ as stored. The first layer's
