@@ -68,7 +68,7 @@
 //!   times PyTorch, 8.7 times scikit-learn (the issue hoped for 10).
 //! - W3, at least JAX on one core: **met**, 1.05 times, with PyTorch's arithmetic. On this
 //!   data almost every ReLU unit dies within a few hundred steps, and Adam's first moment decays
-//!   into the subnormal range; this CPU computes on subnormals at full speed, so
+//!   into the subnormal range (`tests/it/dying.rs`); this CPU computes on subnormals at full speed, so
 //!   `AdamConfig::flush_subnormals` (XLA's arithmetic) gains nothing here. On the earlier
 //!   machine (2026-11-28) the epoch ran at 0.79 of JAX without flushing and 0.98-1.04 with it.
 //! - W4, one thread, the step's GEMM throughput at least the backend's own 1024² rate: **not

@@ -3,6 +3,7 @@
 mod agreement;
 mod allocation;
 mod data;
+mod dying;
 mod errors;
 mod gradcheck;
 mod kernels;
@@ -10,3 +11,7 @@ mod results;
 mod save;
 mod stability;
 mod train;
+
+/// The reference workloads and their data, shared with the benchmarks.
+#[path = "../../benches/shared/mod.rs"]
+mod workloads;
