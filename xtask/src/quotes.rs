@@ -102,8 +102,9 @@ pub struct Quote {
     /// A regular expression over the program's output; its groups capture the numbers.
     pub printed: &'static str,
     /// The text the file contains, with placeholders for the captures: `<i>` is group `i` as
-    /// printed (`<0>` the whole match); `<i:.d>` is it rounded again to `d` decimals (a
-    /// printed `0.1169543` quoted as `0.11695`, or `9.90e-3` as `0.0099`); `<i-j>` and
+    /// printed (`<0>` the whole match); `<i:.d>` is it rounded again to `d` decimals, half
+    /// away from zero on the printed digits (a printed `0.1169543` quoted as `0.11695`, or
+    /// `9.90e-3` as `0.0099`); `<i-j>` and
     /// `<i-j:.d>` stand for groups `i` to `j`, which must all read the same (five seeds with
     /// one accuracy).
     pub says: &'static str,
@@ -651,15 +652,12 @@ fn fill(says: &str, captures: &Captures<'_>) -> std::result::Result<String, Stri
                 .as_str();
             values.push(match decimals {
                 None => printed.to_string(),
-                Some(d) => {
-                    let value: f64 = printed.parse().map_err(|_| {
-                        format!(
-                            "`{}`: the printed `{printed}` is not a number",
-                            whole.as_str()
-                        )
-                    })?;
-                    format!("{value:.d$}")
-                }
+                Some(d) => round_half_up(printed, d).ok_or_else(|| {
+                    format!(
+                        "`{}`: the printed `{printed}` is not a number",
+                        whole.as_str()
+                    )
+                })?,
             });
         }
         if values.iter().any(|v| *v != values[0]) {
@@ -673,6 +671,83 @@ fn fill(says: &str, captures: &Captures<'_>) -> std::result::Result<String, Stri
     }
     filled.push_str(&says[last..]);
     Ok(filled)
+}
+
+/// The decimal number `printed` (`-12.345`, `9.90e-3`) rounded to `decimals` places the way
+/// people round what they read, on its printed digits: half away from zero. `0.125` and
+/// `0.145` to two places are `0.13` and `0.15`, where Rust's `{:.2}` gives `0.12` (it rounds
+/// ties to even) and `0.14` (it rounds the nearest `f64`, just below 0.145). `None` if
+/// `printed` is not such a number.
+fn round_half_up(printed: &str, decimals: usize) -> Option<String> {
+    let (negative, unsigned) = match printed.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, printed.strip_prefix('+').unwrap_or(printed)),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i64>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    // The value is `digits` × 10^(exponent − fraction's length); keep `decimals` places.
+    let mut digits: Vec<u8> = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .map(|b| b - b'0')
+        .collect();
+    let shift = exponent + i64::try_from(decimals).ok()? - i64::try_from(fraction.len()).ok()?;
+    if shift >= 0 {
+        digits.extend(std::iter::repeat_n(0, usize::try_from(shift).ok()?));
+    } else {
+        let dropped = usize::try_from(-shift).ok()?;
+        let round_up = dropped <= digits.len() && digits[digits.len() - dropped] >= 5;
+        digits.truncate(digits.len().saturating_sub(dropped));
+        if round_up {
+            let mut carry = true;
+            for digit in digits.iter_mut().rev() {
+                *digit += 1;
+                carry = *digit == 10;
+                if !carry {
+                    break;
+                }
+                *digit = 0;
+            }
+            if carry {
+                digits.insert(0, 1);
+            }
+        }
+    }
+    // At least one digit before the point, then strip the leading zeros in front of it.
+    while digits.len() < decimals + 1 {
+        digits.insert(0, 0);
+    }
+    let point = digits.len() - decimals;
+    let first = digits[..point - 1].iter().take_while(|&&d| d == 0).count();
+    let text: String = digits[first..point]
+        .iter()
+        .map(|d| char::from(b'0' + d))
+        .collect();
+    let places: String = digits[point..]
+        .iter()
+        .map(|d| char::from(b'0' + d))
+        .collect();
+    let sign = if negative && digits.iter().any(|&d| d != 0) {
+        "-"
+    } else {
+        ""
+    };
+    Some(if decimals == 0 {
+        format!("{sign}{text}")
+    } else {
+        format!("{sign}{text}.{places}")
+    })
 }
 
 /// `text` with every run of whitespace turned into one space and none at the ends.
@@ -722,6 +797,40 @@ mod tests {
         // Rounded again to five decimals: 0.11695, not 0.11696 or the printed digits.
         assert!(check(&q, OUTPUT, "after 40 epochs the loss is 0.11696").is_err());
         assert!(check(&q, OUTPUT, "after 41 epochs the loss is 0.11695").is_err());
+    }
+
+    #[test]
+    fn rounding_again_is_half_away_from_zero_on_the_printed_digits() {
+        let cases = [
+            ("0.125", 2, "0.13"), // `{:.2}` gives 0.12: ties to even
+            ("0.145", 2, "0.15"), // `{:.2}` gives 0.14: the nearest f64 is below 0.145
+            ("0.1169543", 5, "0.11695"),
+            ("-2.5", 0, "-3"),
+            ("9.995", 2, "10.00"),
+            ("99.96", 1, "100.0"),
+            ("9.90e-3", 4, "0.0099"),
+            ("1.25E2", 0, "125"),
+            ("-0.0004", 3, "0.000"),
+            ("0.0004", 0, "0"),
+            ("5e-1", 0, "1"),
+            ("+7", 2, "7.00"),
+            (".5", 1, "0.5"),
+            ("0012.30", 1, "12.3"),
+        ];
+        for (printed, decimals, expected) in cases {
+            assert_eq!(
+                super::round_half_up(printed, decimals).as_deref(),
+                Some(expected),
+                "{printed} to {decimals}"
+            );
+        }
+        for not_a_number in ["", "-", ".", "1.2.3", "1e", "abc", "1,5", "NaN"] {
+            assert_eq!(
+                super::round_half_up(not_a_number, 2),
+                None,
+                "{not_a_number}"
+            );
+        }
     }
 
     #[test]
