@@ -334,6 +334,91 @@ fn initialisations_have_their_stated_variance() {
     assert_ne!(a, b);
 }
 
+/// The textbook formulas, with $n_{\text{in}} = 256$ and $n_{\text{out}} = 300$ (so that a
+/// fan-in and a fan sum differ): Glorot $\operatorname{Var}(w) = 2/556$, He $2/256$, `LeCun`
+/// $1/256$ (Glorot 2010, He 2015, `LeCun` 1998). The uniform ones draw on $(-l, l)$ with
+/// $l = \sqrt{3}\,s$, so every weight is below $l$ and, among 76 800 draws, the largest is
+/// above $0.999\,l$ (each draw misses the two bands $0.999\,l < |w| < l$ with probability
+/// 0.999, all of them with probability $0.999^{76\,800} \approx e^{-76.8}$). And the builder picks He normal
+/// for a `ReLU` layer and Glorot uniform for a tanh layer when it is not told.
+#[test]
+fn initialisations_follow_the_textbook_formulas_and_the_builder_recommends_by_activation() {
+    let (n_in, n_out) = (256, 300);
+    let fan_sum = (n_in + n_out) as f64;
+    let fan_in = n_in as f64;
+    for (init, variance) in [
+        (Init::GlorotUniform, 2.0 / fan_sum),
+        (Init::GlorotNormal, 2.0 / fan_sum),
+        (Init::HeUniform, 2.0 / fan_in),
+        (Init::HeNormal, 2.0 / fan_in),
+        (Init::LeCunUniform, 1.0 / fan_in),
+        (Init::LeCunNormal, 1.0 / fan_in),
+    ] {
+        // Both sides are one square root of a correctly rounded quotient.
+        assert_relative_eq!(
+            init.std_dev(n_in, n_out),
+            variance.sqrt(),
+            max_relative = 1e-15
+        );
+    }
+    for init in [Init::GlorotUniform, Init::HeUniform, Init::LeCunUniform] {
+        let net: Mlp<f64> = Mlp::<f64>::builder(n_in)
+            .output(n_out, Activation::Identity)
+            .init(init)
+            .seed(3)
+            .build()
+            .unwrap();
+        let limit = 3.0_f64.sqrt() * init.std_dev(n_in, n_out);
+        let largest = net.params()[net.layers()[0].weights_range()]
+            .iter()
+            .fold(0.0_f64, |m, w| m.max(w.abs()));
+        assert!(
+            largest < limit && largest > 0.999 * limit,
+            "{init:?}: largest |w| {largest}, limit {limit}"
+        );
+    }
+    assert_eq!(Init::recommended(Activation::Relu), Init::HeNormal);
+    assert_eq!(
+        Init::recommended(Activation::LeakyRelu { slope: 0.01 }),
+        Init::HeNormal
+    );
+    for activation in [Activation::Tanh, Activation::Sigmoid, Activation::Identity] {
+        assert_eq!(
+            Init::recommended(activation),
+            Init::GlorotUniform,
+            "{activation:?}"
+        );
+    }
+    // Unless told otherwise, each layer gets its activation's recommendation.
+    let layers = |relu_init: Option<Init>, tanh_init: Option<Init>| -> Vec<f64> {
+        let build = |hidden: Activation, init: Option<Init>| -> Vec<f64> {
+            let mut builder = Mlp::<f64>::builder(5)
+                .hidden(7, hidden)
+                .output(2, Activation::Identity)
+                .seed(4);
+            if let Some(init) = init {
+                builder = builder.init(init);
+            }
+            let net: Mlp<f64> = builder.build().unwrap();
+            net.params()[net.layers()[0].weights_range()].to_vec()
+        };
+        [
+            build(Activation::Relu, relu_init),
+            build(Activation::Tanh, tanh_init),
+        ]
+        .concat()
+    };
+    let by_default = layers(None, None);
+    assert_eq!(
+        by_default,
+        layers(Some(Init::HeNormal), Some(Init::GlorotUniform))
+    );
+    assert_ne!(
+        by_default,
+        layers(Some(Init::GlorotUniform), Some(Init::HeNormal))
+    );
+}
+
 /// Several threads give the one-thread loss and gradient, both when a batch is split between
 /// them (301 samples: parts of 151 and 150, averaged with weights 151/301 and 150/301) and when a
 /// large product is shared (a batch of 20, too small to split). The sums run in other orders,

@@ -112,3 +112,35 @@ fn digits_test_accuracy_is_at_least_97_5_percent() -> TestResult {
     assert!(recipes::median(&accuracies) >= 0.975, "{accuracies:?}");
     Ok(())
 }
+
+/// The digits split scales both sides with the training side's statistics only: refitting on
+/// the scaled training side gives means of 0 and scales of 1, while the scaled held-out side
+/// keeps means away from 0.
+///
+/// A computed mean of $n$ values is within about $n \cdot 2^{-53} \max |x|$ of the exact one;
+/// the 1257 scaled training values of a column are at most 35.5 in size (a pixel that is
+/// almost always 0), so that is $5 \times 10^{-12}$, and $10^{-11}$ bounds the means and, by
+/// the same two-pass sums, the scales (a constant column is scaled to 0s, whose scale is 1 by
+/// convention); measured: $1.1 \times 10^{-15}$ and $1.9 \times 10^{-14}$. Fitted on all 1797
+/// images instead, the training side's means are off by a fraction of the two sides'
+/// difference, and the test fails there. The held-out side's largest mean is 0.17, far above
+/// $10^{-3}$ (and it would be 0 had that side been scaled with its own statistics).
+#[test]
+fn the_digits_split_is_scaled_with_the_training_sides_statistics() {
+    use perceptron::data::Standardizer;
+    let (train, test) = recipes::digits_split(0).unwrap();
+    let largest = |values: &[f64], target: f64| {
+        values
+            .iter()
+            .fold(0.0_f64, |m, &v| m.max((v - target).abs()))
+    };
+    let refit = Standardizer::fit(&train);
+    assert!(largest(refit.means(), 0.0) < 1e-11, "{:?}", refit.means());
+    assert!(largest(refit.scales(), 1.0) < 1e-11, "{:?}", refit.scales());
+    let held_out = Standardizer::fit(&test);
+    assert!(
+        largest(held_out.means(), 0.0) > 1e-3,
+        "{:?}",
+        held_out.means()
+    );
+}
