@@ -301,7 +301,7 @@ pub const SOURCES: &[Source] = &[
             Quote {
                 file: TRAINING,
                 printed: r"update / weight per layer: (.+)",
-                says: "(the example prints `<1>` for its two layers)",
+                says: "(the example prints `<1>` for its two layers, at the epoch it keeps)",
             },
         ],
     },

@@ -639,6 +639,11 @@ fn twenty_digits_are_overfitted_to_near_zero_loss() -> TestResult {
     }
     assert!(report.first.loss > 1.5, "{:?}", report.first);
     assert!(report.last.loss < 1e-3, "{:?}", report.last);
+    // What chapter 5 quotes (`cargo test -p mlp --test it twenty_digits -- --nocapture`).
+    eprintln!(
+        "overfit check: loss {:.3} -> {:.1e}, accuracy {} -> {}",
+        report.first.loss, report.last.loss, report.first.accuracy, report.last.accuracy
+    );
     assert_relative_eq!(report.last.accuracy, 1.0);
     assert_eq!(net, before, "the network is not changed");
     Ok(())
