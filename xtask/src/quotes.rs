@@ -475,21 +475,40 @@ pub const SOURCES: &[Source] = &[
         program: Program::Figure {
             name: "training-vanishing-sigmoid",
         },
-        quotes: &[Quote {
-            file: TRAINING,
-            printed: r"\((\d+) % after 40 epochs\)",
-            says: r"flat over 40 epochs, and accuracy stays at <1> %",
-        }],
+        quotes: &[
+            Quote {
+                file: TRAINING,
+                printed: r"\((\d+) % after 40 epochs\)",
+                says: r"flat over 40 epochs, and accuracy stays at <1> %",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"output layer, (\S+) at epoch 40",
+                says: r"from the output layer (<1:.1>)",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"hidden layer 1, (\S+) at epoch 40",
+                says: r"down to the first hidden layer (<1:.3>)",
+            },
+        ],
     },
     Source {
         program: Program::Figure {
             name: "training-vanishing-relu",
         },
-        quotes: &[Quote {
-            file: TRAINING,
-            printed: r"\((\d+) % after 40 epochs\)",
-            says: r"which fall as the network learns; accuracy reaches <1> %",
-        }],
+        quotes: &[
+            Quote {
+                file: TRAINING,
+                printed: r"\((\d+) % after 40 epochs\)",
+                says: r"which fall as the network learns; accuracy reaches <1> %",
+            },
+            Quote {
+                file: TRAINING,
+                printed: r"hidden layer 1, (\S+) at epoch 40(?s:.*)output layer, (\S+) at epoch 40",
+                says: r"(at epoch 40, <1> in the first hidden layer and <2> in the output layer)",
+            },
+        ],
     },
     Source {
         program: Program::Results,
