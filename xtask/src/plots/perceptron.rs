@@ -321,7 +321,8 @@ pub fn saturation(canvas: &Canvas) -> Result<()> {
     LineChart::new(
         "Target y = 1: gradient size |dℓ/dz| as the neuron gets it wrong (z < 0)",
         Axis::linear("z = w·x + b"),
-        Axis::log("|dℓ/dz|").range(1e-6, 3.0),
+        // Two decades below the curves' lowest point (1.2e-5) hold the legend.
+        Axis::log("|dℓ/dz|").range(1e-8, 3.0),
     )
     .series(
         Series::line("cross-entropy: |y_hat − y|", magnitude(Loss::CrossEntropy))
