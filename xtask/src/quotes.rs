@@ -473,6 +473,16 @@ pub const SOURCES: &[Source] = &[
     },
     Source {
         program: Program::Figure {
+            name: "training-landscape-slice",
+        },
+        quotes: &[Quote {
+            file: TRAINING,
+            printed: r"(\S+) at the centre, at most (\S+) at radius 0\.5",
+            says: r"raises the loss only a little, from <1> to at most <2> (the figure's title)",
+        }],
+    },
+    Source {
+        program: Program::Figure {
             name: "training-vanishing-sigmoid",
         },
         quotes: &[
