@@ -333,6 +333,7 @@ pub struct ContourPlot<'f> {
     paths: Vec<Series>,
     spots: Vec<Spot>,
     legend: Legend,
+    label_levels: bool,
 }
 
 /// Which contour lines a [`ContourPlot`] draws.
@@ -452,7 +453,16 @@ impl<'f> ContourPlot<'f> {
             paths: Vec::new(),
             spots: Vec::new(),
             legend: Legend::UpperRight,
+            label_levels: false,
         }
+    }
+
+    /// Writes each contour level's value of f (two significant digits) on its longest line,
+    /// at the line's middle point.
+    #[must_use]
+    pub fn label_levels(mut self, label_levels: bool) -> Self {
+        self.label_levels = label_levels;
+        self
     }
 
     /// Samples f on a `resolution` × `resolution` grid (more is smoother and slower).
@@ -592,11 +602,31 @@ impl<'f> ContourPlot<'f> {
                 .collect(),
             Levels::Values(values) => values.iter().map(|v| transform(*v)).collect(),
         };
-        for line in grid.contour_lines(&shown, &thresholds)? {
-            chart.draw_series(std::iter::once(PathElement::new(
-                line,
-                style::INK.mix(0.55).stroke_width(2),
-            )))?;
+        // Level by level, so that each line's level is known for its label.
+        let mut labels: Vec<((i32, i32), f64)> = Vec::new();
+        for &threshold in &thresholds {
+            let lines = grid.contour_lines(&shown, &[threshold])?;
+            if self.label_levels {
+                let value = match self.value_scale {
+                    Scale::Linear => threshold,
+                    Scale::Log => grid.min + threshold.exp_m1(),
+                };
+                if let Some(at) = label_position(&chart, &lines, &labels) {
+                    labels.push((at, value));
+                }
+            }
+            for line in lines {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    line,
+                    style::INK.mix(0.55).stroke_width(2),
+                )))?;
+            }
+        }
+        for (at, value) in labels {
+            Text::small(significant(value, 2))
+                .halo()
+                .anchor(Align::Centre, Baseline::Middle)
+                .draw(root, at)?;
         }
 
         if let Some(field) = &self.field {
@@ -635,6 +665,59 @@ impl<'f> ContourPlot<'f> {
         }
         draw_legend(root, &chart, &entries, self.legend)
     }
+}
+
+/// Where to write a contour level's label, in pixels: the point of its longest line nearest
+/// that line's middle that is at least [`LABEL_SPACING`] pixels from every label already
+/// placed and from the plot's edges; `None` if no point of the line is.
+fn label_position(
+    chart: &Chart<'_, '_>,
+    lines: &[Vec<(f64, f64)>],
+    placed: &[((i32, i32), f64)],
+) -> Option<(i32, i32)> {
+    let line = lines.iter().max_by_key(|line| line.len())?;
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+    let inside = |(x, y): (i32, i32)| {
+        x - x_pixels.start >= LABEL_SPACING / 2
+            && x_pixels.end - x >= LABEL_SPACING / 2
+            && y - y_pixels.start >= LABEL_SPACING / 4
+            && y_pixels.end - y >= LABEL_SPACING / 4
+    };
+    let apart = |(x, y): (i32, i32)| {
+        placed.iter().all(|&((px, py), _)| {
+            let (dx, dy) = (f64::from(x - px), f64::from(y - py));
+            dx.hypot(dy) >= f64::from(LABEL_SPACING)
+        })
+    };
+    let middle = line.len() / 2;
+    (0..line.len())
+        .map(|offset| {
+            // middle, middle + 1, middle - 1, middle + 2, ...
+            let step = offset.div_ceil(2);
+            if offset % 2 == 1 {
+                (middle + step).min(line.len() - 1)
+            } else {
+                middle.saturating_sub(step)
+            }
+        })
+        .map(|index| chart.backend_coord(&line[index]))
+        .find(|&at| inside(at) && apart(at))
+}
+
+/// The least distance, in pixels, between two contour labels (and twice that from the plot's
+/// left and right edges).
+const LABEL_SPACING: i32 = 90;
+
+/// `value` with `digits` significant digits in plain decimal notation: `0.031`, `2.7`, `140`.
+fn significant(value: f64, digits: i32) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    // A finite, nonzero f64's decimal exponent lies in -324..=308.
+    #[allow(clippy::cast_possible_truncation)]
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = usize::try_from(digits - 1 - magnitude).unwrap_or(0);
+    format!("{value:.decimals$}")
 }
 
 /// A score function and the level at which it separates the classes.
@@ -968,6 +1051,21 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
+
+    #[test]
+    fn contour_labels_keep_two_significant_digits() {
+        for (value, expected) in [
+            (0.031_234, "0.031"),
+            (2.66, "2.7"),
+            (140.2, "140"),
+            (0.5, "0.50"),
+            (-0.0456, "-0.046"),
+            (11.0, "11"),
+            (0.0, "0"),
+        ] {
+            assert_eq!(significant(value, 2), expected, "{value}");
+        }
+    }
 
     /// A fresh folder for one test under the system temporary directory.
     fn temp_dir(test: &str) -> PathBuf {

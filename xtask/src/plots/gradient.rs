@@ -51,6 +51,7 @@ pub fn contours(canvas: &Canvas) -> Result<()> {
         |x, y| f.eval(&[x, y]),
     )
     .levels(Levels::Values(vec![0.5, 2.0, 5.0, at_point, 20.0, 32.0]))
+    .label_levels(true)
     .arrow_field(
         12,
         ArrowLength::Proportional,

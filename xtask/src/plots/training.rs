@@ -483,5 +483,6 @@ pub fn landscape_slice(canvas: &Canvas) -> Result<()> {
     )
     .resolution(31)
     .value_scale(Scale::Log)
+    .label_levels(true)
     .draw(canvas)
 }
