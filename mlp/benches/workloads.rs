@@ -109,7 +109,14 @@
 //! W5 at W4 1.52-1.56 against 1.57-1.63 and the products 0.92 against 0.91 of the 1024²
 //! rate, the one-thread step as fast (ratios bench 0.82-0.85 either way; criterion
 //! 12.9-13.5 ms against 13.3-13.9), but the two-thread step slower (criterion, medians of six
-//! and five runs, 9.8 ms against 9.0); kept feature-major.
+//! and five runs, 9.8 ms against 9.0); kept feature-major. Storing the `f32` first hidden
+//! layer feature-major too, with its `δ` propagated into a sample-major buffer and then
+//! copied (a scratch bench outside the repository had the first layer's forward product at
+//! 0.94 of the 1024² rate into a feature-major `Z`, 0.84 into a sample-major one, and the
+//! propagation at 0.80 into a feature-major `δ`, 0.93 into a sample-major one): two builds
+//! alternating, three runs each of `ratios -- "throughput f32"` (2026-12-03), took the
+//! products from 0.908-0.916 to 0.932-0.942 but the whole step only from 0.856-0.857 to
+//! 0.852-0.867, within the runs' noise; not kept.
 
 // Workload names (ReLU, Adam) in the docs are prose, not code.
 #![allow(clippy::doc_markdown)]
