@@ -21,6 +21,9 @@ use crate::{Error, Optimizer};
 /// | `amsgrad` | | `false` | |
 /// | `maximize` | | `false` | |
 /// | `flush_subnormals` | | `false` | |
+///
+/// PyTorch accepts `eps = 0`; a coordinate whose gradient has been 0 since the start then has
+/// a zero second moment and divides zero by zero, so this crate asks for `eps > 0`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdamConfig {
     /// Step size $\gamma$.

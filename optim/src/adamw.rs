@@ -18,6 +18,8 @@ use crate::{Adam, AdamConfig, Error, Optimizer};
 /// | `amsgrad` | | `false` | |
 /// | `maximize` | | `false` | |
 /// | `flush_subnormals` | | `false` | |
+///
+/// `eps` must be positive, as in [`AdamConfig`] (PyTorch accepts 0).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdamWConfig {
     /// Step size $\gamma$.

@@ -19,6 +19,9 @@ use crate::{Error, Optimizer};
 /// | `momentum` | $\mu$ | `0` | `[0, 1)` |
 /// | `centered` | | `false` | |
 /// | `maximize` | | `false` | |
+///
+/// PyTorch accepts `eps = 0`; a coordinate whose gradient has been 0 since the start then has
+/// a zero average of squares and divides zero by zero, so this crate asks for `eps > 0`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RmspropConfig {
     /// Step size $\gamma$.
