@@ -145,6 +145,7 @@ pub fn digits_accuracy(canvas: &Canvas) -> Result<()> {
     LineChart::new(
         "Digits, 64-128-10 ReLU, Adam: accuracy per epoch",
         Axis::linear("epoch"),
+        // Zoomed on the last per cent; the first epoch's accuracies lie below the axis.
         Axis::linear("accuracy (%)").range(90.0, 100.5),
     )
     .series(
