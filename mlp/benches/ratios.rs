@@ -52,22 +52,33 @@ fn main() {
         .filter(|arg| !arg.starts_with("--"))
         .collect();
     let sections: [(&str, fn()); 10] = [
-        ("throughput f32", w4_throughput::<f32>),
-        ("throughput f64", w4_throughput::<f64>),
-        ("products f32", w4_products::<f32>),
-        ("products f64", w4_products::<f64>),
-        ("layouts f32", w4_delta_layouts::<f32>),
-        ("layouts f64", w4_delta_layouts::<f64>),
-        ("w5 W4 f32", || backward_over_forward::<f32>(&W4, 4)),
-        ("w5 W4 f64", || backward_over_forward::<f64>(&W4, 2)),
-        ("w5 W2 f32", || backward_over_forward::<f32>(&W2, 2000)),
-        ("w5 W2 f64", || backward_over_forward::<f64>(&W2, 1000)),
+        ("W4 throughput f32", w4_throughput::<f32>),
+        ("W4 throughput f64", w4_throughput::<f64>),
+        ("W4 products f32", w4_products::<f32>),
+        ("W4 products f64", w4_products::<f64>),
+        ("W4 layouts f32", w4_delta_layouts::<f32>),
+        ("W4 layouts f64", w4_delta_layouts::<f64>),
+        ("W5 at W4 f32", || backward_over_forward::<f32>(&W4, 4)),
+        ("W5 at W4 f64", || backward_over_forward::<f64>(&W4, 2)),
+        ("W5 at W2 f32", || backward_over_forward::<f32>(&W2, 2000)),
+        ("W5 at W2 f64", || backward_over_forward::<f64>(&W2, 1000)),
     ];
+    let chosen: Vec<(&str, fn())> = sections
+        .into_iter()
+        .filter(|(name, _)| {
+            filters.is_empty() || filters.iter().any(|filter| name.contains(filter.as_str()))
+        })
+        .collect();
+    if chosen.is_empty() {
+        eprintln!(
+            "no section's name contains {filters:?}; the sections are: {}",
+            sections.map(|(name, _)| name).join(", ")
+        );
+        std::process::exit(2);
+    }
     println!("{:50} type  median   min     max", "ratio");
-    for (name, run) in sections {
-        if filters.is_empty() || filters.iter().any(|filter| name.contains(filter.as_str())) {
-            run();
-        }
+    for (_, run) in chosen {
+        run();
     }
 }
 

@@ -22,6 +22,8 @@ use crate::{Error, Optimizer};
 ///
 /// PyTorch accepts `eps = 0`; a coordinate whose gradient has been 0 since the start then has
 /// a zero average of squares and divides zero by zero, so this crate asks for `eps > 0`.
+/// PyTorch also accepts any `momentum >= 0`; from 1 on the buffer never forgets a step, so
+/// this crate asks for `momentum < 1`, as [`SgdConfig`](crate::SgdConfig) does.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RmspropConfig {
     /// Step size $\gamma$.

@@ -706,7 +706,7 @@ fn fill(says: &str, captures: &Captures<'_>) -> std::result::Result<String, Stri
 /// people round what they read, on its printed digits: half away from zero. `0.125` and
 /// `0.145` to two places are `0.13` and `0.15`, where Rust's `{:.2}` gives `0.12` (it rounds
 /// ties to even) and `0.14` (it rounds the nearest `f64`, just below 0.145). `None` if
-/// `printed` is not such a number.
+/// `printed` is not such a number, or its exponent is beyond a thousand.
 fn round_half_up(printed: &str, decimals: usize) -> Option<String> {
     let (negative, unsigned) = match printed.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -731,6 +731,11 @@ fn round_half_up(printed: &str, decimals: usize) -> Option<String> {
         .chain(fraction.bytes())
         .map(|b| b - b'0')
         .collect();
+    // Printed numbers are f64s: an exponent beyond a thousand is not one, and would ask for
+    // that many zeros.
+    if exponent.unsigned_abs() > 1000 || decimals > 1000 {
+        return None;
+    }
     let shift = exponent + i64::try_from(decimals).ok()? - i64::try_from(fraction.len()).ok()?;
     if shift >= 0 {
         digits.extend(std::iter::repeat_n(0, usize::try_from(shift).ok()?));
@@ -853,7 +858,19 @@ mod tests {
                 "{printed} to {decimals}"
             );
         }
-        for not_a_number in ["", "-", ".", "1.2.3", "1e", "abc", "1,5", "NaN"] {
+        for not_a_number in [
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e",
+            "abc",
+            "1,5",
+            "NaN",
+            "1e9223372036854775807",
+            "1e-9223372036854775808",
+            "1e100000000000",
+        ] {
             assert_eq!(
                 super::round_half_up(not_a_number, 2),
                 None,

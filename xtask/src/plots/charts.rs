@@ -458,7 +458,7 @@ impl<'f> ContourPlot<'f> {
     }
 
     /// Writes each contour level's value of f (two significant digits) on its longest line,
-    /// at the line's middle point.
+    /// as near the line's middle as keeps it clear of the other labels and the plot's edges.
     #[must_use]
     pub fn label_levels(mut self, label_levels: bool) -> Self {
         self.label_levels = label_levels;
@@ -622,15 +622,16 @@ impl<'f> ContourPlot<'f> {
                 )))?;
             }
         }
+
+        if let Some(field) = &self.field {
+            draw_field(root, &chart, field, x_range, y_range)?;
+        }
+        // Above the arrows, below the paths, arrows and spots drawn next.
         for (at, value) in labels {
             Text::small(significant(value, 2))
                 .halo()
                 .anchor(Align::Centre, Baseline::Middle)
                 .draw(root, at)?;
-        }
-
-        if let Some(field) = &self.field {
-            draw_field(root, &chart, field, x_range, y_range)?;
         }
         let mut entries = Vec::new();
         for (index, path) in self.paths.iter().enumerate() {
@@ -668,8 +669,9 @@ impl<'f> ContourPlot<'f> {
 }
 
 /// Where to write a contour level's label, in pixels: the point of its longest line nearest
-/// that line's middle that is at least [`LABEL_SPACING`] pixels from every label already
-/// placed and from the plot's edges; `None` if no point of the line is.
+/// that line's middle (by index along the line) that is at least [`LABEL_SPACING`] pixels from
+/// every label already placed, half that from the plot's left and right edges and a quarter
+/// of it from the top and bottom; `None` if no point of the line is.
 fn label_position(
     chart: &Chart<'_, '_>,
     lines: &[Vec<(f64, f64)>],
@@ -690,34 +692,41 @@ fn label_position(
         })
     };
     let middle = line.len() / 2;
-    (0..line.len())
-        .map(|offset| {
-            // middle, middle + 1, middle - 1, middle + 2, ...
-            let step = offset.div_ceil(2);
-            if offset % 2 == 1 {
-                (middle + step).min(line.len() - 1)
-            } else {
-                middle.saturating_sub(step)
-            }
+    // middle, middle + 1, middle - 1, middle + 2, ...: every index once.
+    (0..=middle.max(line.len() - middle))
+        .flat_map(|step| {
+            let after = (middle + step < line.len()).then_some(middle + step);
+            let before = (step > 0 && step <= middle).then(|| middle - step);
+            after.into_iter().chain(before)
         })
         .map(|index| chart.backend_coord(&line[index]))
         .find(|&at| inside(at) && apart(at))
 }
 
-/// The least distance, in pixels, between two contour labels (and twice that from the plot's
-/// left and right edges).
+/// The least distance, in pixels, between two contour labels.
 const LABEL_SPACING: i32 = 90;
 
-/// `value` with `digits` significant digits in plain decimal notation: `0.031`, `2.7`, `140`.
-fn significant(value: f64, digits: i32) -> String {
+/// `value` rounded to `digits` significant digits (at least 1), in plain decimal notation:
+/// `0.031`, `2.7`, `0.10` (for 0.0996), `150` (for 145.6), `1200` (for 1234).
+fn significant(value: f64, digits: usize) -> String {
     if value == 0.0 || !value.is_finite() {
         return format!("{value}");
     }
-    // A finite, nonzero f64's decimal exponent lies in -324..=308.
-    #[allow(clippy::cast_possible_truncation)]
-    let magnitude = value.abs().log10().floor() as i32;
-    let decimals = usize::try_from(digits - 1 - magnitude).unwrap_or(0);
-    format!("{value:.decimals$}")
+    let digits = digits.max(1);
+    // Scientific notation rounds first, so the exponent is the rounded value's.
+    let scientific = format!("{value:.prec$e}", prec = digits - 1);
+    let (mantissa, exponent) = scientific
+        .split_once('e')
+        .expect("`{:e}` always writes an exponent");
+    let exponent: i64 = exponent.parse().expect("`{:e}` writes an integer exponent");
+    let decimals = i64::try_from(digits).unwrap_or(i64::MAX) - 1 - exponent;
+    if let Ok(decimals) = usize::try_from(decimals) {
+        format!("{value:.decimals$}")
+    } else {
+        // Above the last significant digit: its digits, then zeros.
+        let zeros = usize::try_from(-decimals).unwrap_or(0);
+        format!("{}{}", mantissa.replace('.', ""), "0".repeat(zeros))
+    }
 }
 
 /// A score function and the level at which it separates the classes.
@@ -1058,6 +1067,11 @@ mod tests {
             (0.031_234, "0.031"),
             (2.66, "2.7"),
             (140.2, "140"),
+            (145.6, "150"),
+            (1234.0, "1200"),
+            (-1234.0, "-1200"),
+            (0.0996, "0.10"),
+            (9.96, "10"),
             (0.5, "0.50"),
             (-0.0456, "-0.046"),
             (11.0, "11"),
