@@ -23,7 +23,36 @@ pub enum Outcome {
     /// The file already held exactly these bytes and was not touched.
     Unchanged,
     /// Checking only: the file is missing or holds other bytes (it was not touched).
-    Stale,
+    Stale(Staleness),
+}
+
+/// How a checked figure differs from its file, so that a reader can tell a redesigned figure
+/// from a few pixels moved by last-bit differences (another CPU's matrix kernels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staleness {
+    /// There is no file, or it is not a PNG this crate can read.
+    Unreadable,
+    /// The file's picture has another size (`width`, `height`).
+    Size(u32, u32),
+    /// Same size, and `differing` of the `total` pixels differ (0 if only the encoding does).
+    Pixels {
+        /// Pixels whose colour differs.
+        differing: u64,
+        /// Pixels in the picture.
+        total: u64,
+    },
+}
+
+impl std::fmt::Display for Staleness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::Unreadable => write!(f, "missing or unreadable"),
+            Self::Size(width, height) => write!(f, "the file is {width} × {height} pixels"),
+            Self::Pixels { differing, total } => {
+                write!(f, "{differing} of {total} pixels differ")
+            }
+        }
+    }
 }
 
 /// One figure's output: `<dir>/<name>.png`, drawn by [`Canvas::draw`] or by a chart helper in
@@ -91,7 +120,8 @@ impl Canvas {
         if unchanged {
             self.outcome.set(Some(Outcome::Unchanged));
         } else if !self.write {
-            self.outcome.set(Some(Outcome::Stale));
+            let staleness = staleness(&self.path, &buffer, width, height);
+            self.outcome.set(Some(Outcome::Stale(staleness)));
         } else {
             if let Some(dir) = self.path.parent() {
                 fs::create_dir_all(dir)
@@ -103,6 +133,43 @@ impl Canvas {
         }
         Ok(())
     }
+}
+
+/// How the PNG at `path` differs from the `width` × `height` RGB pixels `rgb`.
+fn staleness(path: &Path, rgb: &[u8], width: u32, height: u32) -> Staleness {
+    let Some((old, old_width, old_height)) =
+        fs::read(path).ok().and_then(|bytes| decode_png(&bytes))
+    else {
+        return Staleness::Unreadable;
+    };
+    if (old_width, old_height) != (width, height) {
+        return Staleness::Size(old_width, old_height);
+    }
+    let differing = old
+        .chunks_exact(3)
+        .zip(rgb.chunks_exact(3))
+        .filter(|(a, b)| a != b)
+        .count();
+    Staleness::Pixels {
+        differing: differing as u64,
+        total: u64::from(width) * u64::from(height),
+    }
+}
+
+/// The 8-bit RGB pixels, width and height of a PNG as [`encode_png`] writes it; `None` for
+/// anything else.
+fn decode_png(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .ok()?;
+    let info = reader.info();
+    if info.color_type != png::ColorType::Rgb || info.bit_depth != png::BitDepth::Eight {
+        return None;
+    }
+    let (width, height) = (info.width, info.height);
+    let mut pixels = vec![0; reader.output_buffer_size()?];
+    reader.next_frame(&mut pixels).ok()?;
+    Some((pixels, width, height))
 }
 
 /// Encodes 8-bit RGB pixels as PNG with fixed settings, so equal pixels give equal bytes.

@@ -68,7 +68,7 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::workspace::{self, Result};
-pub use canvas::{Canvas, Outcome};
+pub use canvas::{Canvas, Outcome, Staleness};
 
 /// One figure of the course.
 #[derive(Debug, Clone, Copy)]
@@ -152,10 +152,16 @@ pub fn run(only: Option<&str>, check: bool) -> Result<()> {
     if tally.stale.is_empty() {
         Ok(())
     } else {
+        let each: Vec<String> = tally
+            .stale
+            .iter()
+            .zip(&tally.staleness)
+            .map(|(name, staleness)| format!("{name} ({staleness})"))
+            .collect();
         Err(format!(
             "{} figure(s) differ from what the code draws: {}; run `cargo xtask plots` and commit them",
             tally.stale.len(),
-            tally.stale.join(", ")
+            each.join(", ")
         )
         .into())
     }
@@ -229,6 +235,8 @@ struct Tally {
     unchanged: usize,
     /// Checking only: the figures whose files are missing or differ.
     stale: Vec<&'static str>,
+    /// How each stale figure differs, in the order of `stale`.
+    staleness: Vec<Staleness>,
 }
 
 /// Draws `figures` into `dir` (or, with `check`, only compares them with the files there) with a
@@ -248,6 +256,7 @@ fn draw_all(figures: &[&Figure], dir: &Path, check: bool) -> Result<Tally> {
             Canvas::new(dir, figure.name)
         };
         (figure.draw)(&canvas).map_err(|error| format!("figure '{}': {error}", figure.name))?;
+        let mut detail = String::new();
         let status = match canvas.outcome() {
             Some(Outcome::Written) => {
                 tally.written += 1;
@@ -257,8 +266,10 @@ fn draw_all(figures: &[&Figure], dir: &Path, check: bool) -> Result<Tally> {
                 tally.unchanged += 1;
                 "unchanged"
             }
-            Some(Outcome::Stale) => {
+            Some(Outcome::Stale(staleness)) => {
                 tally.stale.push(figure.name);
+                tally.staleness.push(staleness);
+                detail = format!(": {staleness}");
                 "stale    "
             }
             None => {
@@ -270,7 +281,7 @@ fn draw_all(figures: &[&Figure], dir: &Path, check: bool) -> Result<Tally> {
             }
         };
         let path = workspace::display(canvas.path());
-        bar.suspend(|| println!("{status} {path}  ({})", figure.description));
+        bar.suspend(|| println!("{status} {path}{detail}  ({})", figure.description));
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -372,15 +383,42 @@ mod tests {
         let tally = draw_all(&figures, &dir, true).unwrap();
         assert_eq!(tally.stale, ["test-square"], "a missing file is stale");
         assert!(!path.exists(), "checking wrote a file");
+        assert_eq!(tally.staleness, [Staleness::Unreadable]);
         fs::write(&path, b"not the figure").unwrap();
-        assert_eq!(
-            draw_all(&figures, &dir, true).unwrap().stale,
-            ["test-square"]
-        );
+        let tally = draw_all(&figures, &dir, true).unwrap();
+        assert_eq!(tally.stale, ["test-square"]);
+        assert_eq!(tally.staleness, [Staleness::Unreadable]);
         assert_eq!(fs::read(&path).unwrap(), b"not the figure");
         draw_all(&figures, &dir, false).unwrap();
         let tally = draw_all(&figures, &dir, true).unwrap();
         assert_eq!((tally.unchanged, tally.stale.len()), (1, 0));
+        // Three pixels recoloured: the check counts them.
+        let drawn = fs::read(&path).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&drawn[..]))
+            .read_info()
+            .unwrap();
+        let (width, height) = (reader.info().width, reader.info().height);
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut pixels).unwrap();
+        for pixel in [0, 1, 500] {
+            pixels[3 * pixel] ^= 0xff;
+        }
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+        fs::write(&path, &bytes).unwrap();
+        let tally = draw_all(&figures, &dir, true).unwrap();
+        assert_eq!(
+            tally.staleness,
+            [Staleness::Pixels {
+                differing: 3,
+                total: u64::from(width) * u64::from(height)
+            }]
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 
