@@ -158,7 +158,7 @@ fn staleness(path: &Path, rgb: &[u8], width: u32, height: u32) -> Staleness {
 
 /// The 8-bit RGB pixels, width and height of a PNG as [`encode_png`] writes it; `None` for
 /// anything else.
-fn decode_png(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
+pub(super) fn decode_png(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
         .read_info()
         .ok()?;
@@ -173,7 +173,7 @@ fn decode_png(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
 }
 
 /// Encodes 8-bit RGB pixels as PNG with fixed settings, so equal pixels give equal bytes.
-fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+pub(super) fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);

@@ -155,7 +155,6 @@ pub fn run(only: Option<&str>, check: bool) -> Result<()> {
         let each: Vec<String> = tally
             .stale
             .iter()
-            .zip(&tally.staleness)
             .map(|(name, staleness)| format!("{name} ({staleness})"))
             .collect();
         Err(format!(
@@ -234,9 +233,7 @@ struct Tally {
     written: usize,
     unchanged: usize,
     /// Checking only: the figures whose files are missing or differ.
-    stale: Vec<&'static str>,
-    /// How each stale figure differs, in the order of `stale`.
-    staleness: Vec<Staleness>,
+    stale: Vec<(&'static str, Staleness)>,
 }
 
 /// Draws `figures` into `dir` (or, with `check`, only compares them with the files there) with a
@@ -267,8 +264,7 @@ fn draw_all(figures: &[&Figure], dir: &Path, check: bool) -> Result<Tally> {
                 "unchanged"
             }
             Some(Outcome::Stale(staleness)) => {
-                tally.stale.push(figure.name);
-                tally.staleness.push(staleness);
+                tally.stale.push((figure.name, staleness));
                 detail = format!(": {staleness}");
                 "stale    "
             }
@@ -381,43 +377,35 @@ mod tests {
         let figures = select(TEST_FIGURES, Some("test-square")).unwrap();
         let path = dir.join("test-square.png");
         let tally = draw_all(&figures, &dir, true).unwrap();
-        assert_eq!(tally.stale, ["test-square"], "a missing file is stale");
+        assert_eq!(
+            tally.stale,
+            [("test-square", Staleness::Unreadable)],
+            "a missing file is stale"
+        );
         assert!(!path.exists(), "checking wrote a file");
-        assert_eq!(tally.staleness, [Staleness::Unreadable]);
         fs::write(&path, b"not the figure").unwrap();
         let tally = draw_all(&figures, &dir, true).unwrap();
-        assert_eq!(tally.stale, ["test-square"]);
-        assert_eq!(tally.staleness, [Staleness::Unreadable]);
+        assert_eq!(tally.stale, [("test-square", Staleness::Unreadable)]);
         assert_eq!(fs::read(&path).unwrap(), b"not the figure");
         draw_all(&figures, &dir, false).unwrap();
         let tally = draw_all(&figures, &dir, true).unwrap();
         assert_eq!((tally.unchanged, tally.stale.len()), (1, 0));
         // Three pixels recoloured: the check counts them.
-        let drawn = fs::read(&path).unwrap();
-        let mut reader = png::Decoder::new(std::io::Cursor::new(&drawn[..]))
-            .read_info()
-            .unwrap();
-        let (width, height) = (reader.info().width, reader.info().height);
-        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-        reader.next_frame(&mut pixels).unwrap();
+        let (mut pixels, width, height) = canvas::decode_png(&fs::read(&path).unwrap()).unwrap();
         for pixel in [0, 1, 500] {
             pixels[3 * pixel] ^= 0xff;
         }
-        let mut bytes = Vec::new();
-        let mut encoder = png::Encoder::new(&mut bytes, width, height);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().unwrap();
-        writer.write_image_data(&pixels).unwrap();
-        writer.finish().unwrap();
-        fs::write(&path, &bytes).unwrap();
+        fs::write(&path, canvas::encode_png(&pixels, width, height).unwrap()).unwrap();
         let tally = draw_all(&figures, &dir, true).unwrap();
         assert_eq!(
-            tally.staleness,
-            [Staleness::Pixels {
-                differing: 3,
-                total: u64::from(width) * u64::from(height)
-            }]
+            tally.stale,
+            [(
+                "test-square",
+                Staleness::Pixels {
+                    differing: 3,
+                    total: u64::from(width) * u64::from(height)
+                }
+            )]
         );
         fs::remove_dir_all(dir).unwrap();
     }
