@@ -264,36 +264,28 @@ fn w4_delta_layouts<T: Scalar>() {
             of_copies.push(t_faer / t_tiled);
         }
         let layer = l + 1;
-        report(
-            &format!("W4 grad_w_{layer}, delta sample-major (ms)"),
-            T::NAME,
-            sample_ms,
-        );
-        report(
-            &format!("W4 grad_w_{layer}, delta feature-major (ms)"),
-            T::NAME,
-            feature_ms,
-        );
-        report(
-            &format!("W4 grad_w_{layer}: sample-major / feature-major"),
-            T::NAME,
-            of_products,
-        );
-        report(
-            &format!("W4 delta_{layer} copy, faer copy_from (ms)"),
-            T::NAME,
-            faer_ms,
-        );
-        report(
-            &format!("W4 delta_{layer} copy, tiled (ms)"),
-            T::NAME,
-            tiled_ms,
-        );
-        report(
-            &format!("W4 delta_{layer} copy: faer / tiled"),
-            T::NAME,
-            of_copies,
-        );
+        for (name, values) in [
+            (
+                format!("W4 grad_w_{layer}, delta sample-major (ms)"),
+                sample_ms,
+            ),
+            (
+                format!("W4 grad_w_{layer}, delta feature-major (ms)"),
+                feature_ms,
+            ),
+            (
+                format!("W4 grad_w_{layer}: sample-major / feature-major"),
+                of_products,
+            ),
+            (
+                format!("W4 delta_{layer} copy, faer copy_from (ms)"),
+                faer_ms,
+            ),
+            (format!("W4 delta_{layer} copy, tiled (ms)"), tiled_ms),
+            (format!("W4 delta_{layer} copy: faer / tiled"), of_copies),
+        ] {
+            report(&name, T::NAME, values);
+        }
     }
 }
 
