@@ -339,8 +339,8 @@ fn initialisations_have_their_stated_variance() {
 /// $1/256$ (Glorot 2010, He 2015, `LeCun` 1998). The uniform ones draw on $(-l, l)$ with
 /// $l = \sqrt{3}\,s$, so every weight is below $l$ and, among 76 800 draws, the largest is
 /// above $0.999\,l$ (each draw misses the two bands $0.999\,l < |w| < l$ with probability
-/// 0.999, all of them with probability $0.999^{76\,800} \approx e^{-76.8}$). And the builder picks He normal
-/// for a `ReLU` layer and Glorot uniform for a tanh layer when it is not told.
+/// 0.999, all of them with probability $0.999^{76\,800} \approx e^{-76.8}$). And the builder
+/// picks He normal for a `ReLU` layer and Glorot uniform for a tanh layer when it is not told.
 #[test]
 fn initialisations_follow_the_textbook_formulas_and_the_builder_recommends_by_activation() {
     let (n_in, n_out) = (256, 300);

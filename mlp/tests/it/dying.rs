@@ -18,9 +18,9 @@ const SAMPLES: usize = 60_000;
 /// some sample of the batch gives it a positive pre-activation. Checks what chapter 4 says
 /// and prints what it quotes (at this seed: 119 units alive at step 0, 3.3 per batch over
 /// steps 250-299, the first batch with none at step 346 counting from 0, 0.5 per batch over
-/// the last 200 steps and 8 to 11 units alive at all in each run of 50 of them). The bounds are loose because the dynamics are chaotic:
-/// faer's CPU-specific kernels change the last bits and can move a unit's death by steps,
-/// not the picture. A ReLU derivative of 1 everywhere (every unit alive on every batch)
+/// the last 200 steps and 8 to 11 units alive at all in each run of 50 of them). The bounds
+/// are loose because the dynamics are chaotic: faer's CPU-specific kernels change the last
+/// bits and can move a unit's death by steps, not the picture. A ReLU derivative of 1 everywhere (every unit alive on every batch)
 /// fails them.
 #[test]
 fn w3_hidden_relus_die_within_the_first_epoch() {
@@ -118,8 +118,8 @@ fn w3_hidden_relus_die_within_the_first_epoch() {
     eprintln!(
         "W3 hidden units alive: {at_start} of {width} at step 0, {by_300:.1} per batch over \
          steps 250-299, none at step {first_dead} (from 0) for the first time, {mean:.1} per \
-         batch over the last 200 steps, {ever:?} at all in each 50 of them; {subnormal} of Adam's {} first moments \
-         subnormal after the epoch",
+         batch over the last 200 steps, {ever:?} at all in each 50 of them; {subnormal} of \
+         Adam's {} first moments subnormal after the epoch",
         net.n_params()
     );
 }

@@ -71,6 +71,8 @@ fn f32_tanh_and_sigmoid_kernels_are_chain_rule_functions_exactly() {
 fn kernels_are_chain_rule_functions_of_z<T: mlp::Scalar>(activations: &[Activation]) {
     let xs: Vec<T> = grid().into_iter().map(|x| T::cast(f64::from(x))).collect();
     let d_in = T::cast(0.75);
+    // Widening to f64 is exact, so equal bits there are equal bits in T.
+    let bits = |v: T| v.widen().to_bits();
     for &activation in activations {
         let name = activation.name();
         let mut a = vec![T::cast(0.0); xs.len()];
@@ -78,8 +80,6 @@ fn kernels_are_chain_rule_functions_of_z<T: mlp::Scalar>(activations: &[Activati
         let mut delta = vec![d_in; xs.len()];
         activation.backward(&xs, &a, &mut delta);
         for ((&x, &a), &d) in xs.iter().zip(&a).zip(&delta) {
-            // Widening to f64 is exact, so equal bits there are equal bits in T.
-            let bits = |v: T| v.widen().to_bits();
             assert_eq!(bits(a), bits(activation.apply(x)), "{name}({x})");
             let expected = d_in * activation.derivative(x);
             assert_eq!(bits(d), bits(expected), "{name}'({x})");
