@@ -335,7 +335,7 @@ fn vanishing(canvas: &Canvas, activation: Activation, name: &str) -> Result<()> 
             "{name} network, SGD 0.1: gradient norm per layer ({accuracy:.0} % after {DEEP_EPOCHS} epochs)"
         ),
         Axis::linear("epoch"),
-        // Three decades of headroom above the curves (which end below 1.3) hold the legend.
+        // Three decades of headroom above the curves (which stay below 1.3) hold the legend.
         Axis::log("mean |dL/dθ_l| over the epoch").range(1e-4, 1e3),
     );
     let n_layers = history.epochs[0].grad_norms.len();
