@@ -10,6 +10,8 @@ mod kernels;
 mod results;
 mod save;
 mod stability;
+#[cfg(feature = "threads")]
+mod threads;
 mod train;
 
 /// The reference workloads and their data, shared with the benchmarks.

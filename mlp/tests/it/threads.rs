@@ -1,0 +1,187 @@
+//! The batch split between threads (`src/parallel.rs`, the `threads` feature): every loss
+//! and both kinds of targets, in both float types, give the one-thread loss and gradient to
+//! within rounding, and a non-finite activation in the second thread's part of the batch is
+//! still named. `.ci/run` runs these with `--features threads`.
+
+// Subscripts in the math ($S_j$, $w_j$) are not code.
+#![allow(clippy::doc_markdown)]
+
+use mlp::{Activation, Error, Loss, Mlp, MlpBuilder, Quantity, Scalar, Targets};
+
+/// 300 inputs, 200 hidden units, 10 outputs: 62 210 parameters, so a batch of 301 is above
+/// the split's threshold of $2^{24}$ parameter-samples and is split into parts of 151 and
+/// 150 samples (an odd batch, so the parts' weights $B_k / B$ differ).
+const N_INPUTS: usize = 300;
+const HIDDEN: usize = 200;
+const BATCH: usize = 301;
+/// Large enough that counting the L2 term twice, or not at all, moves weight gradients by
+/// far more than the tolerance (see `splits_like_one_thread`).
+const L2: f64 = 1e-2;
+
+fn builder(hidden: Activation, output: Activation, loss: Loss, l2: f64) -> MlpBuilder {
+    Mlp::<f64>::builder(N_INPUTS)
+        .hidden(HIDDEN, hidden)
+        .output(10, output)
+        .loss(loss)
+        .l2(l2)
+        .seed(21)
+}
+
+fn inputs<T: Scalar>() -> Vec<T> {
+    (0..N_INPUTS * BATCH)
+        .map(|i| T::cast((i as f64 * 0.013).cos()))
+        .collect()
+}
+
+/// Dense targets in $[0, 1]$ that differ from sample to sample, so that a part reading
+/// another part's targets gets other numbers; rows of one-hot vectors for softmax.
+fn dense<T: Scalar>(one_hot: bool) -> Vec<T> {
+    (0..10 * BATCH)
+        .map(|i| {
+            let (sample, k) = (i / 10, i % 10);
+            let y = if one_hot {
+                f64::from(u8::from(k == (sample * 7) % 10))
+            } else {
+                ((sample * 3 + k) % 5) as f64 / 4.0
+            };
+            T::cast(y)
+        })
+        .collect()
+}
+
+/// Compares the two-thread loss and gradient with the one-thread ones, entry by entry.
+///
+/// Both runs compute the same terms; only the order of the sums differs: the batch sum of a
+/// gradient entry is split into two sums (151 and 150 terms) recombined with weights
+/// $B_k / B$, and each part's forward products may sum the fan-in of 300 in another order.
+/// A sum of $n$ terms computed in any order errs from the exact one by at most
+/// $(n - 1)\,u \sum |x_i|$ ($u$ the unit roundoff, half of `EPSILON`), so the two runs differ
+/// by at most about $2 (B + n_{in})\,u\,S_j$, where $S_j$ is the mean over the batch of the
+/// per-sample gradient's magnitude, plus $\lambda |w_j|$ for a weight (the L2 term is added
+/// in each part and recombined). The tolerance doubles that: $4 (B + n_{in})\,u\,S_j$, a
+/// relative $1.4 \cdot 10^{-4}$ of $S_j$ in f32 and $2.7 \cdot 10^{-13}$ in f64. A part
+/// reading another part's targets or inputs, weights not summing to 1, or the L2 term counted
+/// once per part, changes entries by a sizeable fraction of $S_j$ (the last by
+/// $\lambda |w_j|$, up to $10^{-3}$ here, where the f32 tolerance is about $10^{-5}$).
+fn splits_like_one_thread<T: Scalar>(builder: &MlpBuilder, one_hot: bool) {
+    let net: Mlp<T> = builder.build().unwrap();
+    let x = inputs::<T>();
+    let labels: Vec<usize> = (0..BATCH).map(|i| (i * 7) % 10).collect();
+    let y = dense::<T>(one_hot);
+    let targets = |from: usize, n: usize| {
+        if net.loss_kind() == Loss::SoftmaxCrossEntropy && !one_hot {
+            Targets::Labels(&labels[from..from + n])
+        } else {
+            Targets::Dense(&y[from * 10..(from + n) * 10])
+        }
+    };
+    let mut ws = net.workspace(BATCH).unwrap();
+    let mut one = vec![T::cast(0.0); net.n_params()];
+    let loss_one = net
+        .loss_and_gradient(&mut ws, &x, targets(0, BATCH), &mut one)
+        .unwrap();
+    ws.set_threads(2).unwrap();
+    let mut two = vec![T::cast(0.0); net.n_params()];
+    let loss_two = net
+        .loss_and_gradient(&mut ws, &x, targets(0, BATCH), &mut two)
+        .unwrap();
+
+    // S_j: the per-sample gradients of the same network without its L2 term, one by one.
+    let plain: Mlp<T> = builder.clone().l2(0.0).build().unwrap();
+    assert_eq!(
+        plain.params(),
+        net.params(),
+        "l2 does not change the initialisation"
+    );
+    let mut ws1 = plain.workspace(1).unwrap();
+    let mut per_sample = vec![T::cast(0.0); net.n_params()];
+    let mut scale = vec![0.0_f64; net.n_params()];
+    for b in 0..BATCH {
+        plain
+            .loss_and_gradient(
+                &mut ws1,
+                &x[b * N_INPUTS..(b + 1) * N_INPUTS],
+                targets(b, 1),
+                &mut per_sample,
+            )
+            .unwrap();
+        for (s, g) in scale.iter_mut().zip(&per_sample) {
+            *s += g.widen().abs() / BATCH as f64;
+        }
+    }
+    for layer in net.layers() {
+        for j in layer.weights_range() {
+            scale[j] += net.l2() * net.params()[j].widen().abs();
+        }
+    }
+    let u = T::EPSILON / 2.0;
+    let rel = 4.0 * (BATCH + N_INPUTS) as f64 * u;
+    let what = format!(
+        "{:?} ({} targets) in {}",
+        net.loss_kind(),
+        if one_hot { "one-hot" } else { "its" },
+        core::any::type_name::<T>()
+    );
+    let (l1, l2) = (loss_one.widen(), loss_two.widen());
+    assert!((l1 - l2).abs() <= rel * l1, "{what}: loss {l1} vs {l2}");
+    for (j, ((a, b), s)) in one.iter().zip(&two).zip(&scale).enumerate() {
+        let (a, b) = (a.widen(), b.widen());
+        assert!(
+            (a - b).abs() <= rel * s,
+            "{what}: parameter {j}: one thread {a}, two {b}, S_j {s}"
+        );
+    }
+}
+
+#[test]
+fn two_threads_give_the_one_thread_loss_and_gradient_for_every_loss_and_target() {
+    let cases = [
+        (Activation::Softmax, Loss::SoftmaxCrossEntropy, false),
+        (Activation::Softmax, Loss::SoftmaxCrossEntropy, true),
+        (Activation::Sigmoid, Loss::BinaryCrossEntropy, false),
+        (Activation::Identity, Loss::Mse, false),
+    ];
+    for (output, loss, one_hot) in cases {
+        let b = builder(Activation::Tanh, output, loss, L2);
+        splits_like_one_thread::<f64>(&b, one_hot);
+        splits_like_one_thread::<f32>(&b, one_hot);
+    }
+}
+
+/// A sample in the second thread's part whose inputs are huge but finite passes the input
+/// check, overflows the first layer's pre-activations, and makes the loss NaN; the error
+/// names that layer's activations as with one thread (the helpers' workspaces are scanned).
+#[test]
+fn a_non_finite_activation_in_the_second_part_is_named() {
+    let net: Mlp<f32> = builder(
+        Activation::Relu,
+        Activation::Softmax,
+        Loss::SoftmaxCrossEntropy,
+        0.0,
+    )
+    .build()
+    .unwrap();
+    let mut x = inputs::<f32>();
+    let bad = 200; // in the second part, samples 151..301
+    x[bad * N_INPUTS..(bad + 1) * N_INPUTS].fill(f32::MAX / 2.0);
+    let labels: Vec<usize> = (0..BATCH).map(|i| i % 10).collect();
+    for threads in [1, 2] {
+        let mut net = net.clone();
+        let mut ws = net.workspace(BATCH).unwrap();
+        ws.set_threads(threads).unwrap();
+        let mut sgd = optim::Sgd::new(optim::SgdConfig::default()).unwrap();
+        let before = net.params().to_vec();
+        let err = net
+            .train_step(&mut ws, &x, Targets::Labels(&labels), &mut sgd)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::NonFinite {
+                quantity: Quantity::Activation,
+                layer: Some(0),
+            },
+            "{threads} threads"
+        );
+        assert_eq!(net.params(), &before[..], "nothing updated");
+    }
+}
