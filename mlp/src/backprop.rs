@@ -390,6 +390,11 @@ impl<T: Scalar> Mlp<T> {
                 .forward(n_out, z, &mut after[0][..n_out * batch]);
         }
         ws.batch = batch;
+        // This pass was not split (during a split the helpers are out of `ws`): the parts
+        // of an earlier split are no longer part of the last forward pass.
+        for helper in &mut ws.helpers {
+            helper.batch = 0;
+        }
     }
 
     /// The loss of the last forward pass and $\delta^L$ into the workspace.

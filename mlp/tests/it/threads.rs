@@ -185,3 +185,32 @@ fn a_non_finite_activation_in_the_second_part_is_named() {
         assert_eq!(net.params(), &before[..], "nothing updated");
     }
 }
+
+/// After a split step whose second part overflowed, a forward pass that is not split (a
+/// smaller batch) is the workspace's last forward pass: `non_finite_layer` must not report
+/// the helpers' stale activations from the step before.
+#[test]
+fn a_later_unsplit_forward_pass_forgets_the_parts_of_the_last_split() {
+    let mut net: Mlp<f32> = builder(
+        Activation::Relu,
+        Activation::Softmax,
+        Loss::SoftmaxCrossEntropy,
+        0.0,
+    )
+    .build()
+    .unwrap();
+    let mut x = inputs::<f32>();
+    x[200 * N_INPUTS..201 * N_INPUTS].fill(f32::MAX / 2.0);
+    let labels: Vec<usize> = (0..BATCH).map(|i| i % 10).collect();
+    let mut ws = net.workspace(BATCH).unwrap();
+    ws.set_threads(2).unwrap();
+    let mut sgd = optim::Sgd::new(optim::SgdConfig::default()).unwrap();
+    assert!(
+        net.train_step(&mut ws, &x, Targets::Labels(&labels), &mut sgd)
+            .is_err()
+    );
+    assert_eq!(ws.non_finite_layer(), Some(0), "the overflow is seen");
+    // Ten finite samples: too few to split.
+    net.forward(&mut ws, &x[..10 * N_INPUTS]).unwrap();
+    assert_eq!(ws.non_finite_layer(), None, "the last pass was finite");
+}
