@@ -8,35 +8,62 @@
 
 use mlp::{Activation, Error, Loss, Mlp, MlpBuilder, Quantity, Scalar, Targets};
 
+/// A network's widths and the batch the tests run it on.
+#[derive(Clone, Copy)]
+struct Shape {
+    n_inputs: usize,
+    hidden: usize,
+    batch: usize,
+}
+
 /// 300 inputs, 200 hidden units, 10 outputs: 62 210 parameters, so a batch of 301 is above
 /// the split's threshold of $2^{24}$ parameter-samples and is split into parts of 151 and
 /// 150 samples (an odd batch, so the parts' weights $B_k / B$ differ).
-const N_INPUTS: usize = 300;
-const HIDDEN: usize = 200;
-const BATCH: usize = 301;
+const SPLIT: Shape = Shape {
+    n_inputs: 300,
+    hidden: 200,
+    batch: 301,
+};
+
+/// 784 inputs, 1024 hidden units: a batch of 31 is too small to split (fewer than 16
+/// samples per thread), but the first layer's forward product and weight gradient have
+/// $31 \cdot 784 \cdot 1024 \approx 2.5 \cdot 10^7$ multiply-adds, above the $2^{24}$ from
+/// which `faer` shares a product between the threads.
+const SHARED: Shape = Shape {
+    n_inputs: 784,
+    hidden: 1024,
+    batch: 31,
+};
+
 /// Large enough that counting the L2 term twice, or not at all, moves weight gradients by
-/// far more than the tolerance (see `splits_like_one_thread`).
+/// far more than the tolerance (see `two_threads_agree_with_one`).
 const L2: f64 = 1e-2;
 
-fn builder(hidden: Activation, output: Activation, loss: Loss, l2: f64) -> MlpBuilder {
-    Mlp::<f64>::builder(N_INPUTS)
-        .hidden(HIDDEN, hidden)
+fn builder(
+    shape: Shape,
+    hidden: Activation,
+    output: Activation,
+    loss: Loss,
+    l2: f64,
+) -> MlpBuilder {
+    Mlp::<f64>::builder(shape.n_inputs)
+        .hidden(shape.hidden, hidden)
         .output(10, output)
         .loss(loss)
         .l2(l2)
         .seed(21)
 }
 
-fn inputs<T: Scalar>() -> Vec<T> {
-    (0..N_INPUTS * BATCH)
+fn inputs<T: Scalar>(shape: Shape) -> Vec<T> {
+    (0..shape.n_inputs * shape.batch)
         .map(|i| T::cast((i as f64 * 0.013).cos()))
         .collect()
 }
 
 /// Dense targets in $[0, 1]$ that differ from sample to sample, so that a part reading
 /// another part's targets gets other numbers; rows of one-hot vectors for softmax.
-fn dense<T: Scalar>(one_hot: bool) -> Vec<T> {
-    (0..10 * BATCH)
+fn dense<T: Scalar>(batch: usize, one_hot: bool) -> Vec<T> {
+    (0..10 * batch)
         .map(|i| {
             let (sample, k) = (i / 10, i % 10);
             let y = if one_hot {
@@ -51,23 +78,25 @@ fn dense<T: Scalar>(one_hot: bool) -> Vec<T> {
 
 /// Compares the two-thread loss and gradient with the one-thread ones, entry by entry.
 ///
-/// Both runs compute the same terms; only the order of the sums differs: the batch sum of a
-/// gradient entry is split into two sums (151 and 150 terms) recombined with weights
-/// $B_k / B$, and each part's forward products may sum the fan-in of 300 in another order.
+/// Both runs compute the same terms; only the order of the sums differs: split, the batch
+/// sum of a gradient entry becomes two sums (151 and 150 terms) recombined with weights
+/// $B_k / B$; shared, `faer` may block a product's sums differently; and either way the
+/// forward products may sum the fan-in $n_{in}$ in another order.
 /// A sum of $n$ terms computed in any order errs from the exact one by at most
 /// $(n - 1)\,u \sum |x_i|$ ($u$ the unit roundoff, half of `EPSILON`), so the two runs differ
 /// by at most about $2 (B + n_{in})\,u\,S_j$, where $S_j$ is the mean over the batch of the
 /// per-sample gradient's magnitude, plus $\lambda |w_j|$ for a weight (the L2 term is added
 /// in each part and recombined). The tolerance doubles that: $4 (B + n_{in})\,u\,S_j$, a
-/// relative $1.4 \cdot 10^{-4}$ of $S_j$ in f32 and $2.7 \cdot 10^{-13}$ in f64. A part
-/// reading another part's targets or inputs, weights not summing to 1, or the L2 term counted
-/// once per part, changes entries by a sizeable fraction of $S_j$ (the last by
-/// $\lambda |w_j|$, up to $10^{-3}$ here, where the f32 tolerance is about $10^{-5}$).
-fn splits_like_one_thread<T: Scalar>(builder: &MlpBuilder, one_hot: bool) {
+/// relative $1.4 \cdot 10^{-4}$ of $S_j$ in f32 and $2.7 \cdot 10^{-13}$ in f64 for the split
+/// batch. A part reading another part's targets or inputs, weights not summing to 1, or the
+/// L2 term counted once per part, changes entries by a sizeable fraction of $S_j$ (the last
+/// by $\lambda |w_j|$, up to $10^{-3}$ here, where the f32 tolerance is about $10^{-5}$).
+fn two_threads_agree_with_one<T: Scalar>(shape: Shape, builder: &MlpBuilder, one_hot: bool) {
     let net: Mlp<T> = builder.build().unwrap();
-    let x = inputs::<T>();
-    let labels: Vec<usize> = (0..BATCH).map(|i| (i * 7) % 10).collect();
-    let y = dense::<T>(one_hot);
+    let (n_in, batch) = (shape.n_inputs, shape.batch);
+    let x = inputs::<T>(shape);
+    let labels: Vec<usize> = (0..batch).map(|i| (i * 7) % 10).collect();
+    let y = dense::<T>(batch, one_hot);
     let targets = |from: usize, n: usize| {
         if net.loss_kind() == Loss::SoftmaxCrossEntropy && !one_hot {
             Targets::Labels(&labels[from..from + n])
@@ -75,15 +104,15 @@ fn splits_like_one_thread<T: Scalar>(builder: &MlpBuilder, one_hot: bool) {
             Targets::Dense(&y[from * 10..(from + n) * 10])
         }
     };
-    let mut ws = net.workspace(BATCH).unwrap();
+    let mut ws = net.workspace(batch).unwrap();
     let mut one = vec![T::cast(0.0); net.n_params()];
     let loss_one = net
-        .loss_and_gradient(&mut ws, &x, targets(0, BATCH), &mut one)
+        .loss_and_gradient(&mut ws, &x, targets(0, batch), &mut one)
         .unwrap();
     ws.set_threads(2).unwrap();
     let mut two = vec![T::cast(0.0); net.n_params()];
     let loss_two = net
-        .loss_and_gradient(&mut ws, &x, targets(0, BATCH), &mut two)
+        .loss_and_gradient(&mut ws, &x, targets(0, batch), &mut two)
         .unwrap();
 
     // S_j: the per-sample gradients of the same network without its L2 term, one by one.
@@ -96,17 +125,17 @@ fn splits_like_one_thread<T: Scalar>(builder: &MlpBuilder, one_hot: bool) {
     let mut ws1 = plain.workspace(1).unwrap();
     let mut per_sample = vec![T::cast(0.0); net.n_params()];
     let mut scale = vec![0.0_f64; net.n_params()];
-    for b in 0..BATCH {
+    for b in 0..batch {
         plain
             .loss_and_gradient(
                 &mut ws1,
-                &x[b * N_INPUTS..(b + 1) * N_INPUTS],
+                &x[b * n_in..(b + 1) * n_in],
                 targets(b, 1),
                 &mut per_sample,
             )
             .unwrap();
         for (s, g) in scale.iter_mut().zip(&per_sample) {
-            *s += g.widen().abs() / BATCH as f64;
+            *s += g.widen().abs() / batch as f64;
         }
     }
     for layer in net.layers() {
@@ -115,9 +144,9 @@ fn splits_like_one_thread<T: Scalar>(builder: &MlpBuilder, one_hot: bool) {
         }
     }
     let u = T::EPSILON / 2.0;
-    let rel = 4.0 * (BATCH + N_INPUTS) as f64 * u;
+    let rel = 4.0 * (batch + n_in) as f64 * u;
     let what = format!(
-        "{:?} ({} targets) in {}",
+        "{:?} ({} targets) in {}, batch {batch}",
         net.loss_kind(),
         if one_hot { "one-hot" } else { "its" },
         core::any::type_name::<T>()
@@ -142,18 +171,29 @@ fn two_threads_give_the_one_thread_loss_and_gradient_for_every_loss_and_target()
         (Activation::Identity, Loss::Mse, false),
     ];
     for (output, loss, one_hot) in cases {
-        let b = builder(Activation::Tanh, output, loss, L2);
-        splits_like_one_thread::<f64>(&b, one_hot);
-        splits_like_one_thread::<f32>(&b, one_hot);
+        let b = builder(SPLIT, Activation::Tanh, output, loss, L2);
+        two_threads_agree_with_one::<f64>(SPLIT, &b, one_hot);
+        two_threads_agree_with_one::<f32>(SPLIT, &b, one_hot);
     }
 }
 
-/// A sample in the second thread's part whose inputs are huge but finite passes the input
-/// check, overflows the first layer's pre-activations, and makes the loss NaN; the error
-/// names that layer's activations as with one thread (the helpers' workspaces are scanned).
+#[test]
+fn two_threads_sharing_each_large_product_give_the_one_thread_gradient() {
+    let b = builder(
+        SHARED,
+        Activation::Relu,
+        Activation::Softmax,
+        Loss::SoftmaxCrossEntropy,
+        L2,
+    );
+    two_threads_agree_with_one::<f64>(SHARED, &b, false);
+    two_threads_agree_with_one::<f32>(SHARED, &b, false);
+}
+
 #[test]
 fn a_non_finite_activation_in_the_second_part_is_named() {
     let net: Mlp<f32> = builder(
+        SPLIT,
         Activation::Relu,
         Activation::Softmax,
         Loss::SoftmaxCrossEntropy,
@@ -161,13 +201,13 @@ fn a_non_finite_activation_in_the_second_part_is_named() {
     )
     .build()
     .unwrap();
-    let mut x = inputs::<f32>();
+    let mut x = inputs::<f32>(SPLIT);
     let bad = 200; // in the second part, samples 151..301
-    x[bad * N_INPUTS..(bad + 1) * N_INPUTS].fill(f32::MAX / 2.0);
-    let labels: Vec<usize> = (0..BATCH).map(|i| i % 10).collect();
+    x[bad * SPLIT.n_inputs..(bad + 1) * SPLIT.n_inputs].fill(f32::MAX / 2.0);
+    let labels: Vec<usize> = (0..SPLIT.batch).map(|i| i % 10).collect();
     for threads in [1, 2] {
         let mut net = net.clone();
-        let mut ws = net.workspace(BATCH).unwrap();
+        let mut ws = net.workspace(SPLIT.batch).unwrap();
         ws.set_threads(threads).unwrap();
         let mut sgd = optim::Sgd::new(optim::SgdConfig::default()).unwrap();
         let before = net.params().to_vec();
@@ -192,6 +232,7 @@ fn a_non_finite_activation_in_the_second_part_is_named() {
 #[test]
 fn a_later_unsplit_forward_pass_forgets_the_parts_of_the_last_split() {
     let mut net: Mlp<f32> = builder(
+        SPLIT,
         Activation::Relu,
         Activation::Softmax,
         Loss::SoftmaxCrossEntropy,
@@ -199,10 +240,10 @@ fn a_later_unsplit_forward_pass_forgets_the_parts_of_the_last_split() {
     )
     .build()
     .unwrap();
-    let mut x = inputs::<f32>();
-    x[200 * N_INPUTS..201 * N_INPUTS].fill(f32::MAX / 2.0);
-    let labels: Vec<usize> = (0..BATCH).map(|i| i % 10).collect();
-    let mut ws = net.workspace(BATCH).unwrap();
+    let mut x = inputs::<f32>(SPLIT);
+    x[200 * SPLIT.n_inputs..201 * SPLIT.n_inputs].fill(f32::MAX / 2.0);
+    let labels: Vec<usize> = (0..SPLIT.batch).map(|i| i % 10).collect();
+    let mut ws = net.workspace(SPLIT.batch).unwrap();
     ws.set_threads(2).unwrap();
     let mut sgd = optim::Sgd::new(optim::SgdConfig::default()).unwrap();
     assert!(
@@ -211,6 +252,6 @@ fn a_later_unsplit_forward_pass_forgets_the_parts_of_the_last_split() {
     );
     assert_eq!(ws.non_finite_layer(), Some(0), "the overflow is seen");
     // Ten finite samples: too few to split.
-    net.forward(&mut ws, &x[..10 * N_INPUTS]).unwrap();
+    net.forward(&mut ws, &x[..10 * SPLIT.n_inputs]).unwrap();
     assert_eq!(ws.non_finite_layer(), None, "the last pass was finite");
 }
