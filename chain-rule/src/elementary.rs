@@ -217,8 +217,9 @@ pub fn sigmoid<T: Real>(x: T) -> T {
 ///
 /// From $\sigma = (1 + e^{-x})^{-1}$: $\sigma' = e^{-x} (1 + e^{-x})^{-2} = \sigma \cdot \frac{e^{-x}}{1 + e^{-x}} = \sigma (1 - \sigma)$.
 /// Computed as $\frac{e}{(1 + e)^2}$ with $e = e^{-|x|}$ (the formula is even in $x$): one
-/// exponential, no overflow, and full relative accuracy in the tails, where
-/// $\sigma(1 - \sigma)$ would compute $1 - \sigma$ as a difference of nearly equal numbers.
+/// exponential, no overflow, and full relative accuracy in both tails; for large positive
+/// $x$, $\sigma(1 - \sigma)$ would compute $1 - \sigma$ as a difference of nearly equal
+/// numbers.
 #[inline]
 pub fn sigmoid_derivative<T: Real>(x: T) -> T {
     let e = (-x.abs()).exp();
@@ -288,9 +289,9 @@ pub fn leaky_relu_derivative<T: Real>(x: T, slope: T) -> T {
 /// The softplus $\operatorname{softplus}(x) = \ln(1 + e^x)$, a smooth ReLU.
 ///
 /// Computed as $x + \ln(1 + e^{-x})$ for $x > 0$ and as $\ln(1 + e^x)$ otherwise (with an
-/// accurate $\ln(1 + \cdot)$), so $e^x$ never overflows: $\operatorname{softplus}(1000) = 1000$,
-/// and $\operatorname{softplus}(-1000) = e^{-1000}$ rounds to 0 rather than to a wrong
-/// non-zero value.
+/// accurate $\ln(1 + \cdot)$), so $e^x$ never overflows, $\operatorname{softplus}(1000) = 1000$,
+/// and small values keep their digits: $\operatorname{softplus}(-40) \approx e^{-40} \approx
+/// 4.25 \cdot 10^{-18}$, where $\ln(1 + e^x)$ written out rounds $1 + e^{-40}$ to 1 and gives 0.
 /// Both branches are the same smooth function, so automatic differentiation through them is
 /// exact, also at 0.
 #[inline]

@@ -52,7 +52,7 @@ pub fn cross_entropy_of_logit<T: Real>(z: T, y: T) -> T {
 /// The loss of one sample; see the [module docs](self) for the formulas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Loss {
-    /// $\ell = (\hat y - y)^2$, the and the chapter's convention.
+    /// $\ell = (\hat y - y)^2$, the article's mean squared error and the chapter's convention.
     #[default]
     SquaredError,
     /// $\ell = \frac12 (\hat y - y)^2$, as in workload W1 and many textbooks.
