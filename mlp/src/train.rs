@@ -8,10 +8,11 @@
 //! `DataLoader` with `drop_last = False`). Each batch is one **step**: forward pass, backward
 //! pass, optional clipping, then the optimizer's update
 //!
-//! $$ \theta \leftarrow \theta - \gamma_t\, g_t, \qquad g_t = \nabla_\theta \frac1B \sum_{b \in \text{batch}} \ell(x_b, y_b) $$
+//! $$ \theta \leftarrow \theta - \gamma_t\, g_t, \qquad g_t = \nabla_\theta \Big( \frac1B \sum_{b \in \text{batch}} \ell(x_b, y_b) + \frac{\lambda}{2} \sum_l \lVert W^l \rVert_F^2 \Big) $$
 //!
-//! Plain text: `theta = theta - lr_t * grad of the batch's mean loss` (or whatever rule the
-//! [`optim::Optimizer`] implements). A schedule wraps the optimizer ([`optim::Scheduled`])
+//! Plain text: `theta = theta - lr_t * grad of (the batch's mean loss + the L2 penalty)` (or
+//! whatever rule the [`optim::Optimizer`] implements), with $\lambda$ the network's
+//! [`Mlp::l2`](crate::Mlp::l2). A schedule wraps the optimizer ([`optim::Scheduled`])
 //! and counts steps, not epochs: an epoch has [`steps_per_epoch`] of them.
 //!
 //! After each epoch the [`History`] records, with the parameters as they are at that moment,
