@@ -198,6 +198,28 @@ fn adagrad_divides_by_the_root_of_the_sum_of_squares() {
 }
 
 #[test]
+fn adagrad_maximize_flips_the_gradient_before_weight_decay() {
+    // lr 0.5, λ 0.5, eps 1, maximize, g = 2θ: the rule sees −2θ + 0.5θ = −1.5θ = (−1.5, 3).
+    // s₁ = (2.25, 9); √s₁ + ε = (2.5, 4); θ₁ = (1 + 0.5·1.5/2.5, −2 − 0.5·3/4) = (1.3, −2.375).
+    // (Flipping after the decay, −(2θ + 0.5θ) = (−2.5, 5), would give √s₁ + ε = (3.5, 6) and
+    // θ₁ = (1 + 1.25/3.5, −2 − 2.5/6) ≈ (1.357, −2.417).)
+    both_types(
+        "adagrad maximize weight decay",
+        || {
+            Runner::Adagrad(AdagradConfig {
+                learning_rate: 0.5,
+                weight_decay: 0.5,
+                eps: 1.0,
+                maximize: true,
+                ..AdagradConfig::default()
+            })
+        },
+        &Gradient::TwiceTheta,
+        &[[1.3, -2.375]],
+    );
+}
+
+#[test]
 fn rmsprop_has_no_bias_correction_and_eps_outside_the_root() {
     // lr 0.5, α 0.75, eps 1.
     // Step 1: g₁ = (4, −2); v₁ = 0.25 (16, 4) = (4, 1); √v₁ + ε = (3, 2);
