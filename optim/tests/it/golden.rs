@@ -278,6 +278,30 @@ fn rmsprop_centered_with_momentum() {
 }
 
 #[test]
+fn rmsprop_maximize_flips_the_gradient_before_weight_decay() {
+    // lr 0.5, α 0.75, λ 0.5, eps 1, maximize, g = 2θ: the rule sees −2θ + 0.5θ = −1.5θ = (−1.5, 3).
+    // v₁ = 0.25 (2.25, 9) = (0.5625, 2.25); √v₁ + ε = (1.75, 2.5);
+    // θ₁ = (1 + 0.5·1.5/1.75, −2 − 0.5·3/2.5) = (10/7, −2.6).
+    // (Flipping after the decay, (−2.5, 5), would give √v₁ + ε = (2.25, 3.5) and
+    // θ₁ ≈ (1.556, −2.714); ignoring maximize would move the other way, θ₁ ≈ (0.444, −1.286).)
+    both_types(
+        "rmsprop maximize weight decay",
+        || {
+            Runner::Rmsprop(RmspropConfig {
+                learning_rate: 0.5,
+                alpha: 0.75,
+                eps: 1.0,
+                weight_decay: 0.5,
+                maximize: true,
+                ..RmspropConfig::default()
+            })
+        },
+        &Gradient::TwiceTheta,
+        &[[10.0 / 7.0, -2.6]],
+    );
+}
+
+#[test]
 fn adam_bias_correction_makes_constant_gradients_take_constant_steps() {
     // lr 0.1, β₁ 0.5, β₂ 0.75, eps 1 (large, so where it is added shows), g = (2, −4) always.
     // Step 1: m₁ = 0.5 g = (1, −2); v₁ = 0.25 g² = (1, 4);
