@@ -359,6 +359,32 @@ fn adam_amsgrad_keeps_the_largest_second_moment() {
 }
 
 #[test]
+fn adam_maximize_flips_the_gradient_before_weight_decay() {
+    // lr 0.1, β₁ 0.5, β₂ 0.75, eps 1, λ 0.5 (coupled, Adam's), maximize, g = 2θ: the rule sees
+    // −2θ + 0.5θ = −1.5θ = (−1.5, 3). After bias correction m̂₁ = (−1.5, 3) and v̂₁ = (2.25, 9)
+    // (as in the plain Adam test), so θ₁ = θ₀ − 0.1 m̂₁ / (√v̂₁ + 1)
+    // = (1 + 0.1·1.5/2.5, −2 − 0.1·3/4) = (1.06, −2.075).
+    // (Flipping after the decay, (−2.5, 5), would give θ₁ = (1 + 0.25/3.5, −2 − 0.5/6)
+    // ≈ (1.071, −2.083).)
+    both_types(
+        "adam maximize weight decay",
+        || {
+            Runner::Adam(AdamConfig {
+                learning_rate: 0.1,
+                beta1: 0.5,
+                beta2: 0.75,
+                eps: 1.0,
+                weight_decay: 0.5,
+                maximize: true,
+                ..AdamConfig::default()
+            })
+        },
+        &Gradient::TwiceTheta,
+        &[[1.06, -2.075]],
+    );
+}
+
+#[test]
 fn adamw_shrinks_the_parameters_before_the_adam_step() {
     // AdamW with the plain Adam test's settings and λ = 0.5: each step first multiplies θ by
     // 1 − 0.1·0.5 = 0.95, then takes the same Adam step ∓(1/15, 0.08) (the moments do not see λ).
