@@ -109,6 +109,16 @@ proptest! {
     }
 
     #[test]
+    fn the_max_norm_is_the_largest_magnitude_in_any_lane(grads in vec(-1e3..1e3_f64, 0..80)) {
+        // Lengths 0 to 79 cover a slice shorter than the sixteen partial maxima, whole chunks
+        // of sixteen and every remainder, and the largest magnitude is as often negative as
+        // positive. Taking a maximum and an absolute value rounds nothing, so the norm must
+        // be the largest |g| to the bit, whichever lane or the tail holds it.
+        let largest = grads.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+        prop_assert_eq!(grad_norm(&grads, Norm::Max).to_bits(), largest.to_bits());
+    }
+
+    #[test]
     fn clipping_by_norm_never_increases_the_norm(
         grads in vec(-1e3..1e3_f64, 1..=50),
         max_norm in 0.0..100.0_f64,
