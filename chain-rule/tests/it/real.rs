@@ -130,3 +130,20 @@ fn abs_and_sqrt_at_their_edges() {
         max_relative = 4.0 * EPS
     );
 }
+
+#[test]
+fn a_variable_exponent_at_a_zero_base_has_finite_derivatives() {
+    // z = a^b at (a, b) = (0, 2): dz/da = b a^(b-1) = 0, and the term a^b ln(a) db is skipped
+    // for a <= 0, as `Real::powf` documents (its limit a^b ln a -> 0 as a -> 0+ for b > 0), so
+    // dz/db = 0 rather than 0 · ln 0 = 0 · (-inf) = NaN. Both are exact zeros.
+    let tape = Tape::new();
+    let a = tape.var(0.0);
+    let b = tape.var(2.0);
+    let grads = a.powf(b).backward();
+    approx::assert_abs_diff_eq!(grads.wrt(a), 0.0);
+    approx::assert_abs_diff_eq!(grads.wrt(b), 0.0);
+    let da = Dual::variable(0.0).powf(Dual::constant(2.0)).derivative;
+    let db = Dual::constant(0.0).powf(Dual::variable(2.0)).derivative;
+    approx::assert_abs_diff_eq!(da, 0.0);
+    approx::assert_abs_diff_eq!(db, 0.0);
+}
