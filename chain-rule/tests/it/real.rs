@@ -147,3 +147,19 @@ fn a_variable_exponent_at_a_zero_base_has_finite_derivatives() {
     approx::assert_abs_diff_eq!(da, 0.0);
     approx::assert_abs_diff_eq!(db, 0.0);
 }
+
+#[test]
+fn the_power_rule_holds_at_the_smallest_exponent() {
+    // n = i32::MIN = -2^31, where n - 1 overflows i32: d/dx x^n = n x^(n-1), and at x = -1
+    // x^(n-1) = (-1)^(-2^31 - 1) = -1 (an odd power), so the slope is -2^31 · -1 = 2^31, an
+    // exact product. (Using x^n = +1 there would flip its sign.)
+    let expected = 2.0_f64.powi(31);
+    let tape = Tape::new();
+    let x = tape.var(-1.0);
+    let tape_slope = x.powi(i32::MIN).backward().wrt(x);
+    let dual_slope = Dual::variable(-1.0).powi(i32::MIN).derivative;
+    let hand_slope = chain_rule::elementary::powi_derivative(-1.0, i32::MIN);
+    for slope in [tape_slope, dual_slope, hand_slope] {
+        assert_relative_eq!(slope, expected, max_relative = 4.0 * EPS);
+    }
+}
