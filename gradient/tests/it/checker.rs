@@ -161,6 +161,24 @@ fn zero_coordinates_are_judged_against_the_floor() {
 }
 
 #[test]
+fn round_off_sets_the_floor_where_values_swamp_their_change() {
+    // f(x) = 1e12 + x at x = 0 has slope 1, but one ulp of 1e12 is 2^-13 ≈ 1.2e-4 while the
+    // default step is h ≈ ε^(1/3) ≈ 6.1e-6: f(±h) and f(±2h) all round to 1e12, so both
+    // differences are exactly 0 and agree with each other. Only the round-off part of the
+    // uncertainty, of order ε |f| / h ≈ 2.2e-16 · 1e12 / 6.1e-6 ≈ 36 (one ulp over 2h is
+    // already ≈ 10), says that a slope of 1 is invisible here, so the right gradient passes.
+    let f = |v: &[f64]| 1e12 + v[0];
+    let report = checker().check(f, &[0.0], &[1.0]).unwrap();
+    let c = report.comparisons()[0];
+    assert!(c.numeric.abs() < f64::MIN_POSITIVE, "{report}");
+    assert!(
+        c.uncertainty > 1.0,
+        "the round-off must cover the slope: {report}"
+    );
+    assert!(report.passed(), "{report}");
+}
+
+#[test]
 fn relative_error_golden_values() {
     // |a - n| / max(|a|, |n|, floor).
     assert!((relative_error(-6.0, 6.0, 0.0) - 2.0).abs() < 1e-15);
