@@ -119,6 +119,25 @@ proptest! {
     }
 
     #[test]
+    fn the_l1_and_l2_norms_are_the_sums_of_every_lane(grads in vec(-1e3..1e3_f64, 0..80)) {
+        // The same lengths as above, against a plain sequential sum. Each of the two sums of n
+        // terms (|g_i| or g_i^2, themselves exact or one rounding away) is within (n + 1) u of
+        // its exact value relative to the sum of its terms (u = EPSILON / 2), whatever order
+        // the lanes add in, so the two differ by at most 2 (n + 1) u of that sum; the square
+        // root halves a relative error and adds u / 2. The bounds below are those, doubled.
+        // A lane added twice or dropped, or the tail forgotten, moves a norm by a whole term,
+        // about 1/n of it.
+        let n = grads.len() as f64;
+        let u = f64::EPSILON / 2.0;
+        let l1: f64 = grads.iter().map(|g| g.abs()).sum();
+        let squares: f64 = grads.iter().map(|g| g * g).sum();
+        let l2 = squares.sqrt();
+        let (got1, got2) = (grad_norm(&grads, Norm::L1), grad_norm(&grads, Norm::L2));
+        prop_assert!((got1 - l1).abs() <= 4.0 * (n + 1.0) * u * l1, "L1 {} vs {}", got1, l1);
+        prop_assert!((got2 - l2).abs() <= 2.0 * (n + 2.0) * u * l2, "L2 {} vs {}", got2, l2);
+    }
+
+    #[test]
     fn clipping_by_norm_never_increases_the_norm(
         grads in vec(-1e3..1e3_f64, 1..=50),
         max_norm in 0.0..100.0_f64,
