@@ -18,6 +18,12 @@ use crate::modes::check_value;
 
 /// The Euclidean length $|v| = \sqrt{\sum_i v_i^2}$.
 ///
+/// The plain sum of squares when it is a normal number; otherwise (entries beyond about
+/// $1.3 \cdot 10^{154}$, whose squares overflow, or below about $10^{-154}$, whose squares
+/// underflow) the length of $v / m$ times $m$, with $m = \max_i |v_i|$, as `hypot` does, so a
+/// long or short vector of finite entries still gets its finite, nonzero length.
+/// NaN if an entry is NaN, infinite if one is infinite.
+///
 /// # Example
 ///
 /// ```
@@ -26,7 +32,19 @@ use crate::modes::check_value;
 /// assert!((m - 136.0_f64.sqrt()).abs() < 1e-14);
 /// ```
 pub fn magnitude(v: &[f64]) -> f64 {
-    v.iter().map(|v_i| v_i * v_i).sum::<f64>().sqrt()
+    let squares: f64 = v.iter().map(|v_i| v_i * v_i).sum();
+    if squares.is_finite() && squares >= f64::MIN_POSITIVE {
+        return squares.sqrt();
+    }
+    if v.iter().any(|v_i| v_i.is_nan()) {
+        return f64::NAN;
+    }
+    let largest = v.iter().fold(0.0_f64, |m, v_i| m.max(v_i.abs()));
+    if largest.is_infinite() || largest == 0.0 {
+        return largest;
+    }
+    let scaled: f64 = v.iter().map(|v_i| (v_i / largest) * (v_i / largest)).sum();
+    largest * scaled.sqrt()
 }
 
 /// The unit vector $v / |v|$ pointing the same way as `v`.

@@ -129,6 +129,39 @@ fn directions_are_checked() {
 }
 
 #[test]
+fn long_and_short_directions_keep_their_length_instead_of_overflowing_to_zero() {
+    // Squares of 1e200 overflow and squares of 1e-170 underflow; the length must not. Before,
+    // (1e200, 1e200) had length inf, so its unit direction was (0, 0) and the directional
+    // derivative a silent 0, and (1e-170, 1e-170) was refused as the zero vector.
+    let root_half = 0.5_f64.sqrt();
+    for scale in [1e200, 1e-170] {
+        let v = [scale, scale];
+        let length = gradient::magnitude(&v);
+        assert!(
+            (length / (2.0_f64.sqrt() * scale) - 1.0).abs() < 4.0 * f64::EPSILON,
+            "|v| = {length}"
+        );
+        let u = gradient::unit_direction(&v).unwrap();
+        assert!(
+            u.iter()
+                .all(|u_i| (u_i - root_half).abs() < 4.0 * f64::EPSILON),
+            "{u:?}"
+        );
+        // The article's gradient at (1, 1) is (8, 4): the slope along (1, 1)/√2 is 12/√2.
+        let slope = gradient::directional_derivative(&ArticleFunction, &[1.0, 1.0], &v).unwrap();
+        assert!((slope - 12.0 * root_half).abs() < 1e-13, "slope {slope}");
+    }
+    assert!(gradient::magnitude(&[f64::INFINITY, 1.0]).is_infinite());
+    assert!(gradient::magnitude(&[1e200, f64::NAN]).is_nan());
+    assert_eq!(
+        gradient::unit_direction(&[0.0, 0.0]),
+        Err(Error::ZeroDirection {
+            argument: Argument::Direction
+        })
+    );
+}
+
+#[test]
 fn steps_must_be_finite_and_positive() {
     for h in [0.0, -1e-3, f64::NAN, f64::INFINITY] {
         let error =
