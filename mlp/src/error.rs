@@ -36,6 +36,17 @@ pub enum Error {
         /// Index of the layer (0 = first hidden layer).
         layer: usize,
     },
+    /// A layer has more parameters than a buffer can hold: $n_{\text{out}}(n_{\text{in}} + 1)$,
+    /// added to the layers before it, overflows `usize` or exceeds the largest allocation
+    /// (`isize::MAX` bytes).
+    TooManyParameters {
+        /// Index of the layer.
+        layer: usize,
+        /// Its inputs $n_{\text{in}}$.
+        n_inputs: usize,
+        /// Its outputs $n_{\text{out}}$.
+        n_outputs: usize,
+    },
     /// The builder was asked to build without an output layer.
     NoOutputLayer,
     /// A layer was added after the output layer.
@@ -171,6 +182,14 @@ impl fmt::Display for Error {
         match self {
             Self::NoInputs => write!(f, "a network needs at least one input"),
             Self::ZeroWidth { layer } => write!(f, "layer {layer} has width 0"),
+            Self::TooManyParameters {
+                layer,
+                n_inputs,
+                n_outputs,
+            } => write!(
+                f,
+                "layer {layer} ({n_inputs} inputs, {n_outputs} outputs) brings the parameter count past what one buffer can hold"
+            ),
             Self::NoOutputLayer => write!(f, "the network has no output layer"),
             Self::LayerAfterOutput => write!(f, "a layer was added after the output layer"),
             Self::SoftmaxHidden { layer } => write!(

@@ -349,6 +349,7 @@ impl MlpBuilder {
     /// # Errors
     ///
     /// - [`Error::NoInputs`] if `n_inputs` is 0, [`Error::ZeroWidth`] for a layer of width 0,
+    ///   [`Error::TooManyParameters`] for widths whose parameters no buffer can hold,
     /// - [`Error::NoOutputLayer`] without [`output`](Self::output),
     ///   [`Error::LayerAfterOutput`] for a layer added after it,
     /// - [`Error::SoftmaxHidden`] for softmax before the output layer,
@@ -416,6 +417,7 @@ pub(crate) fn validate_spec(
             });
         }
     }
+    param_count(n_inputs, widths)?;
     if output == Activation::Softmax && n_outputs < 2 {
         return Err(Error::SoftmaxSingleOutput);
     }
@@ -436,6 +438,31 @@ pub(crate) fn validate_spec(
         });
     }
     Ok(())
+}
+
+/// The number of parameters of layers of `widths` after `n_inputs` inputs, or
+/// [`Error::TooManyParameters`] naming the first layer at which the count overflows `usize`
+/// or its `f64` buffer would exceed `isize::MAX` bytes (the most one allocation can hold), so
+/// absurd widths, from a caller or from a corrupted file, fail here instead of panicking on an
+/// overflow or aborting on an allocation.
+pub(crate) fn param_count(n_inputs: usize, widths: &[(usize, Activation)]) -> Result<usize, Error> {
+    let largest = isize::MAX.unsigned_abs() / std::mem::size_of::<f64>();
+    let mut total = 0_usize;
+    let mut fan_in = n_inputs;
+    for (layer, &(n_outputs, _)) in widths.iter().enumerate() {
+        total = fan_in
+            .checked_add(1)
+            .and_then(|columns| columns.checked_mul(n_outputs))
+            .and_then(|n| n.checked_add(total))
+            .filter(|&n| n <= largest)
+            .ok_or(Error::TooManyParameters {
+                layer,
+                n_inputs: fan_in,
+                n_outputs,
+            })?;
+        fan_in = n_outputs;
+    }
+    Ok(total)
 }
 
 /// A row-major `rows × cols` view of `data` (row stride `cols`, column stride 1).

@@ -166,8 +166,17 @@ impl<T: Scalar> Mlp<T> {
             .iter()
             .map(|l| (l.n_outputs, l.activation))
             .collect();
+        // The spec and its parameter count are checked before the buffer is allocated: a
+        // corrupted width must not make `from_spec` allocate terabytes.
+        crate::network::validate_spec(loaded.n_inputs, &widths, loaded.loss, loaded.l2)?;
+        let expected = crate::network::param_count(loaded.n_inputs, &widths)?;
+        if loaded.params.len() != expected {
+            return Err(Error::ParameterLength {
+                expected,
+                found: loaded.params.len(),
+            });
+        }
         let mut net = Self::from_spec(loaded.n_inputs, &widths, loaded.loss, loaded.l2)?;
-        net.check_flat_len(loaded.params.len())?;
         for (i, value) in loaded.params.iter().enumerate() {
             match value {
                 Some(v) if num_traits::Float::is_finite(*v) => net.params[i] = *v,

@@ -366,3 +366,76 @@ fn errors_of_chunked_passes_name_the_sample_in_the_whole_data() {
         })
     );
 }
+
+#[test]
+fn widths_whose_parameters_no_buffer_holds_are_refused_not_a_panic() {
+    // 2^33 outputs of 2^33 + 1 columns overflow usize: this panicked on the multiplication.
+    let error =
+        build(&Mlp::<f64>::builder(1 << 33).output(1 << 33, Activation::Identity)).unwrap_err();
+    assert_eq!(
+        error,
+        Error::TooManyParameters {
+            layer: 0,
+            n_inputs: 1 << 33,
+            n_outputs: 1 << 33
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "layer 0 (8589934592 inputs, 8589934592 outputs) brings the parameter count past what one buffer can hold"
+    );
+    // n_inputs + 1 overflowed too.
+    assert!(matches!(
+        build(&Mlp::<f64>::builder(usize::MAX).output(2, Activation::Identity)),
+        Err(Error::TooManyParameters { layer: 0, .. })
+    ));
+    // Each layer's count fits in usize, but together their 2^60 + 2 f64s exceed isize::MAX
+    // bytes, the most one allocation can hold: the error names the layer that tips it over.
+    assert_eq!(
+        build(
+            &Mlp::<f64>::builder(1)
+                .hidden(1 << 58, Activation::Relu)
+                .output(2, Activation::Identity)
+        ),
+        Err(Error::TooManyParameters {
+            layer: 1,
+            n_inputs: 1 << 58,
+            n_outputs: 2
+        })
+    );
+}
+
+#[test]
+fn a_saved_network_with_a_corrupted_width_is_an_error_before_anything_is_allocated() {
+    let net = Mlp::<f64>::builder(2)
+        .hidden(3, Activation::Tanh)
+        .output(1, Activation::Sigmoid)
+        .build::<f64>()
+        .unwrap();
+    let json = net.to_json().unwrap();
+    // A width of 2^40 fits usize, so this tried to allocate 26 TB for the parameters and
+    // aborted the process before it could compare their count with the file's 13.
+    let huge = json.replace("{\"n_outputs\":3,", "{\"n_outputs\":1099511627776,");
+    let error = Mlp::<f64>::from_json(&huge).unwrap_err();
+    assert_eq!(
+        error,
+        Error::ParameterLength {
+            // 2^40 (2 + 1) in the first layer, 2^40 + 1 in the output layer.
+            expected: 4 * 1_099_511_627_776 + 1,
+            found: 13
+        }
+    );
+    assert!(error.to_string().contains("found 13"), "{error}");
+    // Widths whose product overflows usize panicked on the multiplication.
+    let overflow = json
+        .replace("\"n_inputs\":2,", "\"n_inputs\":8589934592,")
+        .replace("{\"n_outputs\":3,", "{\"n_outputs\":8589934592,");
+    assert_eq!(
+        Mlp::<f64>::from_json(&overflow),
+        Err(Error::TooManyParameters {
+            layer: 0,
+            n_inputs: 1 << 33,
+            n_outputs: 1 << 33
+        })
+    );
+}
