@@ -145,9 +145,17 @@ impl<T: Scalar> Mlp<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::ParameterLength`] if `params` is not [`Mlp::n_params`] long.
+    /// [`Error::ParameterLength`] if `params` is not [`Mlp::n_params`] long;
+    /// [`Error::NonFinite`] naming [`Quantity::Parameter`](crate::Quantity::Parameter) and the
+    /// first layer holding a NaN or an infinity (the parameters are left unchanged), which
+    /// would otherwise make every output NaN without an error.
     pub fn set_params(&mut self, params: &[T]) -> Result<(), Error> {
-        self.check_flat_len(params.len())?;
+        if let Some(layer) = self.non_finite_layer(params)? {
+            return Err(Error::NonFinite {
+                quantity: crate::Quantity::Parameter,
+                layer: Some(layer),
+            });
+        }
         self.params.copy_from_slice(params);
         Ok(())
     }

@@ -439,3 +439,32 @@ fn a_saved_network_with_a_corrupted_width_is_an_error_before_anything_is_allocat
         })
     );
 }
+
+#[test]
+fn set_params_refuses_non_finite_values_and_names_their_layer() {
+    let mut net = Mlp::<f64>::builder(2)
+        .hidden(3, Activation::Tanh)
+        .output(1, Activation::Sigmoid)
+        .build::<f64>()
+        .unwrap();
+    let before = net.params().to_vec();
+    // Layer 0 holds 3 x (2 + 1) = 9 parameters; index 10 is in the output layer.
+    for (index, value, layer) in [(0, f64::NAN, 0), (10, f64::INFINITY, 1)] {
+        let mut params = before.clone();
+        params[index] = value;
+        // This was accepted, and every output and loss was then NaN without an error.
+        let error = net.set_params(&params).unwrap_err();
+        assert_eq!(
+            error,
+            Error::NonFinite {
+                quantity: mlp::Quantity::Parameter,
+                layer: Some(layer)
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("non-finite parameter in layer {layer}")
+        );
+        assert_eq!(net.params(), &before[..], "the parameters are unchanged");
+    }
+}
