@@ -92,13 +92,15 @@ pub enum Targets<'a, T> {
 
 impl<T: Scalar> Targets<'_, T> {
     /// The number of samples these targets describe for a network with `n_outputs` outputs
-    /// (`None` when a dense slice is not a whole number of samples).
+    /// (`None` when a dense slice is not a whole number of samples, or `n_outputs` is 0).
     pub fn n_samples(&self, n_outputs: usize) -> Option<usize> {
         match self {
             Self::Labels(labels) => Some(labels.len()),
-            Self::Dense(values) => {
-                (values.len() % n_outputs == 0).then(|| values.len() / n_outputs)
-            }
+            Self::Dense(values) => values
+                .len()
+                .checked_rem(n_outputs)
+                .is_some_and(|rest| rest == 0)
+                .then(|| values.len() / n_outputs),
         }
     }
 

@@ -468,3 +468,11 @@ fn set_params_refuses_non_finite_values_and_names_their_layer() {
         assert_eq!(net.params(), &before[..], "the parameters are unchanged");
     }
 }
+
+#[test]
+fn dense_targets_for_zero_outputs_describe_no_samples_instead_of_dividing_by_zero() {
+    // This panicked with "attempt to calculate the remainder with a divisor of zero".
+    assert_eq!(Targets::Dense(&[1.0_f64, 2.0]).n_samples(0), None);
+    assert_eq!(Targets::Dense(&[1.0_f64, 2.0]).n_samples(2), Some(1));
+    assert_eq!(Targets::Dense(&[1.0_f64, 2.0, 3.0]).n_samples(2), None);
+}
