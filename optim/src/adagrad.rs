@@ -5,7 +5,7 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
@@ -119,12 +119,13 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
         self.config.validate()?;
         check_buffer(&self.sum, self.state_len)?;
         check_step(params, grads, self.state_len)?;
+        let steps = next_step(self.steps)?;
         let c = self.config;
         if self.sum.is_empty() {
             self.sum
                 .resize(params.len(), cast(c.initial_accumulator_value));
         }
-        let t = (self.steps + 1) as f64;
+        let t = steps as f64;
         let clr = c.learning_rate / (1.0 + (t - 1.0) * c.lr_decay);
         let k = Kernel {
             sign: cast(if c.maximize { -1.0 } else { 1.0 }),
@@ -140,7 +141,7 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
             decay: c.weight_decay != 0.0,
         });
         self.state_len = Some(params.len());
-        self.steps += 1;
+        self.steps = steps;
         Ok(())
     }
 

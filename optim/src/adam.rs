@@ -4,7 +4,7 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive, unit_half_open};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
 use crate::rmsprop::lerp;
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
@@ -173,6 +173,7 @@ impl<T: Float> Optimizer<T> for Adam<T> {
         check_buffer(&self.exp_avg_sq, self.state_len)?;
         check_buffer(&self.max_exp_avg_sq, self.state_len)?;
         check_step(params, grads, self.state_len)?;
+        let steps = next_step(self.steps)?;
         let c = self.config;
         let n = params.len();
         if self.exp_avg.is_empty() {
@@ -182,7 +183,7 @@ impl<T: Float> Optimizer<T> for Adam<T> {
         if c.amsgrad && self.max_exp_avg_sq.is_empty() {
             self.max_exp_avg_sq.resize(n, T::zero());
         }
-        let t = (self.steps + 1) as f64;
+        let t = steps as f64;
         let bias_correction1 = 1.0 - c.beta1.powf(t);
         let bias_correction2 = 1.0 - c.beta2.powf(t);
         let step_size = c.learning_rate / bias_correction1;
@@ -219,7 +220,7 @@ impl<T: Float> Optimizer<T> for Adam<T> {
             amsgrad: c.amsgrad,
         });
         self.state_len = Some(n);
-        self.steps += 1;
+        self.steps = steps;
         Ok(())
     }
 

@@ -38,7 +38,9 @@ pub trait Optimizer<T: Float> {
     /// - [`Error::StateLengthMismatch`] if they differ from the length of the first step,
     /// - [`Error::NonFiniteGradient`] if a gradient is NaN or infinite (nothing is updated,
     ///   and the step is not counted),
-    /// - [`Error::InvalidHyperparameter`] if a deserialized configuration is out of range.
+    /// - [`Error::InvalidHyperparameter`] if a deserialized configuration is out of range,
+    /// - [`Error::InconsistentState`] if a deserialized state does not fit together, or its
+    ///   step count is `u64::MAX` and cannot grow (nothing is updated).
     fn step(&mut self, params: &mut [T], grads: &[T]) -> Result<(), Error>;
 
     /// The learning rate the next step will use.
@@ -134,6 +136,14 @@ pub(crate) fn check_step<T: Float>(
 }
 
 /// Checks that a state buffer is either absent (empty) or as long as the state.
+/// The step count after one more step, or [`Error::InconsistentState`] if `steps` is already
+/// `u64::MAX` (only a hand-edited or damaged saved state gets there), before anything changes.
+pub(crate) fn next_step(steps: u64) -> Result<u64, Error> {
+    steps.checked_add(1).ok_or(Error::InconsistentState {
+        reason: "the step count is u64::MAX and cannot grow",
+    })
+}
+
 pub(crate) fn check_buffer<T>(buffer: &[T], state_len: Option<usize>) -> Result<(), Error> {
     match state_len {
         Some(n) if buffer.is_empty() || buffer.len() == n => Ok(()),

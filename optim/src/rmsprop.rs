@@ -4,7 +4,7 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive, unit_half_open};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
@@ -135,6 +135,7 @@ impl<T: Float> Optimizer<T> for Rmsprop<T> {
         check_buffer(&self.grad_avg, self.state_len)?;
         check_buffer(&self.momentum_buffer, self.state_len)?;
         check_step(params, grads, self.state_len)?;
+        let steps = next_step(self.steps)?;
         let c = self.config;
         let n = params.len();
         // Buffers start at zero; one that a configuration change switches on later (momentum
@@ -171,7 +172,7 @@ impl<T: Float> Optimizer<T> for Rmsprop<T> {
             flags: (c.weight_decay != 0.0, c.centered, with_momentum),
         });
         self.state_len = Some(n);
-        self.steps += 1;
+        self.steps = steps;
         Ok(())
     }
 

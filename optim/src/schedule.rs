@@ -624,13 +624,14 @@ impl<T: Float, O: Optimizer<T>, S: Schedule> Optimizer<T> for Scheduled<O, S> {
     /// [`Error::InvalidHyperparameter`] if the schedule produced a rate or momentum out of
     /// range (an `ExponentialLr` with `gamma > 1` overflowing, say).
     fn step(&mut self, params: &mut [T], grads: &[T]) -> Result<(), Error> {
+        let steps = crate::optimizer::next_step(self.steps)?;
         self.optimizer
             .set_learning_rate(self.schedule.learning_rate(self.base_lr, self.steps))?;
         if let Some(momentum) = self.schedule.momentum(self.steps) {
             self.optimizer.set_momentum(momentum)?;
         }
         self.optimizer.step(params, grads)?;
-        self.steps += 1;
+        self.steps = steps;
         Ok(())
     }
 

@@ -5,7 +5,7 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, unit_closed, unit_half_open};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked};
+use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
@@ -137,6 +137,7 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
         self.config.validate()?;
         check_buffer(&self.momentum_buffer, self.state_len)?;
         check_step(params, grads, self.state_len)?;
+        let steps = next_step(self.steps)?;
         let c = self.config;
         let k = Kernel {
             sign: cast(if c.maximize { -1.0 } else { 1.0 }),
@@ -164,7 +165,7 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
             nesterov: c.nesterov,
         });
         self.state_len = Some(params.len());
-        self.steps += 1;
+        self.steps = steps;
         Ok(())
     }
 

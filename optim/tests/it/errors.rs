@@ -434,3 +434,44 @@ fn clipping_refuses_bad_bounds_and_non_finite_norms() {
     assert!(norm.is_infinite());
     assert_eq!(grads[0].to_bits(), 0.0_f32.to_bits());
 }
+
+#[test]
+fn a_saved_state_whose_step_count_cannot_grow_is_refused_not_a_panic() {
+    // A damaged or hand-edited state with steps = u64::MAX panicked on `steps + 1`.
+    fn check<O: Optimizer<f64> + serde::Serialize + serde::de::DeserializeOwned>(optimizer: &O) {
+        let saved = serde_json::to_string(optimizer).unwrap();
+        let edited = saved.replace("\"steps\":0", &format!("\"steps\":{}", u64::MAX));
+        assert_ne!(saved, edited);
+        let mut broken: O = serde_json::from_str(&edited).unwrap();
+        let mut params = [1.0, 2.0];
+        let error = broken.step(&mut params, &[0.1, 0.2]).unwrap_err();
+        assert_eq!(
+            error,
+            Error::InconsistentState {
+                reason: "the step count is u64::MAX and cannot grow"
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "inconsistent optimizer state: the step count is u64::MAX and cannot grow"
+        );
+        // Compared bit for bit: nothing is updated, not even by rounding.
+        assert_eq!(
+            params.map(f64::to_bits),
+            [1.0_f64.to_bits(), 2.0_f64.to_bits()]
+        );
+        assert_eq!(broken.steps_taken(), u64::MAX);
+    }
+    check(&Sgd::<f64>::new(SgdConfig::default()).unwrap());
+    check(&Adam::<f64>::new(AdamConfig::default()).unwrap());
+    check(&AdamW::<f64>::new(AdamWConfig::default()).unwrap());
+    check(&Adagrad::<f64>::new(AdagradConfig::default()).unwrap());
+    check(&Rmsprop::<f64>::new(RmspropConfig::default()).unwrap());
+    check(
+        &Scheduled::new(
+            Sgd::<f64>::new(SgdConfig::default()).unwrap(),
+            StepLr::new(1, 0.5).unwrap(),
+        )
+        .unwrap(),
+    );
+}
