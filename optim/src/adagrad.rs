@@ -5,7 +5,9 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
+use crate::optimizer::{
+    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked, next_step,
+};
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
@@ -120,6 +122,18 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
         check_buffer(&self.sum, self.state_len)?;
         check_step(params, grads, self.state_len)?;
         let steps = next_step(self.steps)?;
+        check_in_type::<T>(
+            &[
+                ("learning_rate", self.config.learning_rate),
+                ("weight_decay", self.config.weight_decay),
+                (
+                    "initial_accumulator_value",
+                    self.config.initial_accumulator_value,
+                ),
+                ("eps", self.config.eps),
+            ],
+            &[("eps", self.config.eps)],
+        )?;
         let c = self.config;
         if self.sum.is_empty() {
             self.sum

@@ -38,7 +38,9 @@ pub trait Optimizer<T: Float> {
     /// - [`Error::StateLengthMismatch`] if they differ from the length of the first step,
     /// - [`Error::NonFiniteGradient`] if a gradient is NaN or infinite (nothing is updated,
     ///   and the step is not counted),
-    /// - [`Error::InvalidHyperparameter`] if a deserialized configuration is out of range,
+    /// - [`Error::InvalidHyperparameter`] if a deserialized configuration is out of range, or
+    ///   a learning rate, weight decay or `eps` valid in `f64` overflows to infinity (or an
+    ///   `eps` rounds to 0) in the parameters' type `f32`, which would write NaN into them,
     /// - [`Error::InconsistentState`] if a deserialized state does not fit together, or its
     ///   step count is `u64::MAX` and cannot grow (nothing is updated).
     fn step(&mut self, params: &mut [T], grads: &[T]) -> Result<(), Error>;
@@ -136,6 +138,37 @@ pub(crate) fn check_step<T: Float>(
 }
 
 /// Checks that a state buffer is either absent (empty) or as long as the state.
+/// Checks that hyperparameters already checked in `f64` survive the cast to the parameters'
+/// type `T`: each of `finite` stays finite (`f32` overflows beyond about `3.4e38`) and each of
+/// `nonzero` stays nonzero (`f32` rounds values up to `2^-150`, about `7e-46`, to 0); every
+/// finite `f64` does in `f64`, so only `f32` parameters can fail. Otherwise a setting
+/// valid in `f64` turns into an infinite step, or an `eps` of 0 and a 0 / 0, and the step
+/// writes NaN into the parameters without an error.
+pub(crate) fn check_in_type<T: Float>(
+    finite: &[(&'static str, f64)],
+    nonzero: &[(&'static str, f64)],
+) -> Result<(), Error> {
+    for &(name, value) in finite {
+        if !cast::<T>(value).is_finite() {
+            return Err(Error::InvalidHyperparameter {
+                name,
+                value,
+                allowed: "[0, 3.4e38] for f32 parameters (beyond, it overflows to inf)",
+            });
+        }
+    }
+    for &(name, value) in nonzero {
+        if cast::<T>(value).is_zero() {
+            return Err(Error::InvalidHyperparameter {
+                name,
+                value,
+                allowed: "(7e-46, inf) for f32 parameters (below, it rounds to 0)",
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The step count after one more step, or [`Error::InconsistentState`] if `steps` is already
 /// `u64::MAX` (only a hand-edited or damaged saved state gets there), before anything changes.
 pub(crate) fn next_step(steps: u64) -> Result<u64, Error> {

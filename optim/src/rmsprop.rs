@@ -4,7 +4,9 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive, unit_half_open};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
+use crate::optimizer::{
+    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked, next_step,
+};
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
@@ -136,6 +138,14 @@ impl<T: Float> Optimizer<T> for Rmsprop<T> {
         check_buffer(&self.momentum_buffer, self.state_len)?;
         check_step(params, grads, self.state_len)?;
         let steps = next_step(self.steps)?;
+        check_in_type::<T>(
+            &[
+                ("learning_rate", self.config.learning_rate),
+                ("weight_decay", self.config.weight_decay),
+                ("eps", self.config.eps),
+            ],
+            &[("eps", self.config.eps)],
+        )?;
         let c = self.config;
         let n = params.len();
         // Buffers start at zero; one that a configuration change switches on later (momentum

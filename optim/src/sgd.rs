@@ -5,7 +5,9 @@ use num_traits::Float;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, unit_closed, unit_half_open};
-use crate::optimizer::{Validate, cast, check_buffer, check_step, deserialize_checked, next_step};
+use crate::optimizer::{
+    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked, next_step,
+};
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
 
@@ -138,6 +140,13 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
         check_buffer(&self.momentum_buffer, self.state_len)?;
         check_step(params, grads, self.state_len)?;
         let steps = next_step(self.steps)?;
+        check_in_type::<T>(
+            &[
+                ("learning_rate", self.config.learning_rate),
+                ("weight_decay", self.config.weight_decay),
+            ],
+            &[],
+        )?;
         let c = self.config;
         let k = Kernel {
             sign: cast(if c.maximize { -1.0 } else { 1.0 }),

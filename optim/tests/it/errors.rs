@@ -475,3 +475,100 @@ fn a_saved_state_whose_step_count_cannot_grow_is_refused_not_a_panic() {
         .unwrap(),
     );
 }
+
+#[test]
+fn hyperparameters_that_f32_cannot_hold_are_refused_at_the_step() {
+    // Valid in f64, but 1e39 is inf in f32 and 1e-50 is 0: the step wrote NaN and -inf into
+    // the parameters (lr inf times a zero gradient, 0 / (0 + 0) for a zero gradient) with Ok.
+    fn check<O: Optimizer<f32>>(mut optimizer: O, name: &str, allowed: &str) {
+        let mut params = [1.0_f32, 2.0];
+        assert_invalid(optimizer.step(&mut params, &[0.0, 0.5]), name, allowed);
+        assert_eq!(
+            params.map(f32::to_bits),
+            [1.0_f32.to_bits(), 2.0_f32.to_bits()]
+        );
+        assert_eq!(optimizer.steps_taken(), 0);
+    }
+    const TOO_LARGE: &str = "[0, 3.4e38] for f32 parameters (beyond, it overflows to inf)";
+    const ROUNDS_TO_ZERO: &str = "(7e-46, inf) for f32 parameters (below, it rounds to 0)";
+    let huge = 1e39;
+    let tiny = 1e-50;
+    check(
+        Sgd::<f32>::new(SgdConfig {
+            learning_rate: huge,
+            ..SgdConfig::default()
+        })
+        .unwrap(),
+        "learning_rate",
+        TOO_LARGE,
+    );
+    check(
+        Sgd::<f32>::new(SgdConfig {
+            weight_decay: huge,
+            ..SgdConfig::default()
+        })
+        .unwrap(),
+        "weight_decay",
+        TOO_LARGE,
+    );
+    check(
+        Adam::<f32>::new(AdamConfig {
+            eps: tiny,
+            ..AdamConfig::default()
+        })
+        .unwrap(),
+        "eps",
+        ROUNDS_TO_ZERO,
+    );
+    check(
+        AdamW::<f32>::new(AdamWConfig {
+            eps: tiny,
+            ..AdamWConfig::default()
+        })
+        .unwrap(),
+        "eps",
+        ROUNDS_TO_ZERO,
+    );
+    check(
+        Adagrad::<f32>::new(AdagradConfig {
+            eps: tiny,
+            ..AdagradConfig::default()
+        })
+        .unwrap(),
+        "eps",
+        ROUNDS_TO_ZERO,
+    );
+    check(
+        Rmsprop::<f32>::new(RmspropConfig {
+            eps: tiny,
+            ..RmspropConfig::default()
+        })
+        .unwrap(),
+        "eps",
+        ROUNDS_TO_ZERO,
+    );
+    check(
+        Rmsprop::<f32>::new(RmspropConfig {
+            learning_rate: huge,
+            ..RmspropConfig::default()
+        })
+        .unwrap(),
+        "learning_rate",
+        TOO_LARGE,
+    );
+    // The same settings are fine for f64 parameters, and a subnormal f32 eps is not 0.
+    let mut adam = Adam::<f64>::new(AdamConfig {
+        eps: tiny,
+        ..AdamConfig::default()
+    })
+    .unwrap();
+    adam.step(&mut [1.0, 2.0], &[0.0, 0.5]).unwrap();
+    let mut adam = Adam::<f32>::new(AdamConfig {
+        eps: 1e-44,
+        ..AdamConfig::default()
+    })
+    .unwrap();
+    let mut params = [1.0_f32, 2.0];
+    adam.step(&mut params, &[0.0, 0.5]).unwrap();
+    assert!(params.iter().all(|p| p.is_finite()), "{params:?}");
+}
