@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive};
 use crate::optimizer::{
-    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked, next_step,
+    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked,
+    deserialize_squares, next_step,
 };
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
@@ -86,12 +87,14 @@ impl Validate for AdagradConfig {
 /// The sum only grows, so the steps only shrink: AdaGrad suits convex problems and sparse
 /// features, and eventually stalls on long non-convex runs (which RMSprop fixes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Float + Deserialize<'de>"))]
 pub struct Adagrad<T> {
     #[serde(deserialize_with = "deserialize_checked")]
     config: AdagradConfig,
     state_len: Option<usize>,
     steps: u64,
     /// $s$, the running sum of squared gradients.
+    #[serde(deserialize_with = "deserialize_squares")]
     sum: Vec<T>,
 }
 

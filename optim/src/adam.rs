@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive, unit_half_open};
 use crate::optimizer::{
-    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked, next_step,
+    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked,
+    deserialize_squares, next_step,
 };
 use crate::rmsprop::lerp;
 use crate::simd::{ElementLoop, vectorized};
@@ -116,6 +117,7 @@ impl Validate for AdamConfig {
 /// which is PyTorch's rule with $\epsilon$ replaced by $\epsilon / \sqrt{1 - \beta_2^t}$: early
 /// steps, where $1 - \beta_2^t$ is small, are damped much more by $\epsilon$ there.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Float + Deserialize<'de>"))]
 pub struct Adam<T> {
     #[serde(deserialize_with = "deserialize_checked")]
     config: AdamConfig,
@@ -127,8 +129,10 @@ pub struct Adam<T> {
     /// $m$, the first-moment estimate.
     exp_avg: Vec<T>,
     /// $v$, the second-moment estimate.
+    #[serde(deserialize_with = "deserialize_squares")]
     exp_avg_sq: Vec<T>,
     /// $v^{max}$ (only with amsgrad).
+    #[serde(deserialize_with = "deserialize_squares")]
     max_exp_avg_sq: Vec<T>,
 }
 

@@ -244,6 +244,25 @@ impl<T: Float> ElementLoop for ZeroTimesSum<'_, T> {
 }
 
 /// A configuration type whose ranges can be checked.
+/// Deserializes a buffer of running squares (a second moment, AdaGrad's sum), refusing a
+/// negative or NaN entry: no history of squares produces one, so it can only come from a
+/// damaged or hand-edited state, and its square root would be NaN in every later step.
+pub(crate) fn deserialize_squares<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Float + Deserialize<'de>,
+{
+    let values = Vec::<T>::deserialize(deserializer)?;
+    // `is_nan` as well as `< 0`, so that NaN is refused too.
+    match values.iter().position(|v| v.is_nan() || *v < T::zero()) {
+        Some(index) => Err(serde::de::Error::custom(format!(
+            "inconsistent optimizer state: a buffer of running squares holds {} at index {index}, and squares are never negative",
+            values[index].to_f64().unwrap_or(f64::NAN)
+        ))),
+        None => Ok(values),
+    }
+}
+
 pub(crate) trait Validate {
     /// Returns the first out-of-range hyperparameter as an error.
     fn validate(&self) -> Result<(), Error>;

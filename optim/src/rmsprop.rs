@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{non_negative, positive, unit_half_open};
 use crate::optimizer::{
-    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked, next_step,
+    Validate, cast, check_buffer, check_in_type, check_step, deserialize_checked,
+    deserialize_squares, next_step,
 };
 use crate::simd::{ElementLoop, vectorized};
 use crate::{Error, Optimizer};
@@ -94,12 +95,14 @@ impl Validate for RmspropConfig {
 /// $\bar g$ with `lerp`, $\bar g + (1 - \alpha)(g - \bar g)$, the same number up to rounding;
 /// this crate uses the same form, so both round alike.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Float + Deserialize<'de>"))]
 pub struct Rmsprop<T> {
     #[serde(deserialize_with = "deserialize_checked")]
     config: RmspropConfig,
     state_len: Option<usize>,
     steps: u64,
     /// $v$, the moving average of squared gradients.
+    #[serde(deserialize_with = "deserialize_squares")]
     square_avg: Vec<T>,
     /// $\bar g$, the moving average of gradients (only when centered).
     grad_avg: Vec<T>,

@@ -572,3 +572,62 @@ fn hyperparameters_that_f32_cannot_hold_are_refused_at_the_step() {
     adam.step(&mut params, &[0.0, 0.5]).unwrap();
     assert!(params.iter().all(|p| p.is_finite()), "{params:?}");
 }
+
+#[test]
+fn a_saved_state_with_a_negative_running_square_is_refused_when_read() {
+    // A negative second moment was read without complaint, and the next step wrote NaN (its
+    // square root) into every parameter with Ok.
+    fn check<O: Optimizer<f64> + serde::Serialize + serde::de::DeserializeOwned>(
+        mut optimizer: O,
+        field: &str,
+    ) {
+        optimizer.step(&mut [1.0, 2.0], &[0.1, 0.2]).unwrap();
+        let saved = serde_json::to_string(&optimizer).unwrap();
+        let key = format!("\"{field}\":[");
+        let start = saved.find(&key).unwrap() + key.len();
+        let edited = format!(
+            "{}-0.5{}",
+            &saved[..start],
+            &saved[start + saved[start..].find(',').unwrap()..]
+        );
+        let Err(error) = serde_json::from_str::<O>(&edited) else {
+            panic!("{field}: a negative running square was read");
+        };
+        let error = error.to_string();
+        assert!(
+            error.contains(
+                "inconsistent optimizer state: a buffer of running squares holds -0.5 at index 0"
+            ),
+            "{field}: {error}"
+        );
+    }
+    check(
+        Adam::<f64>::new(AdamConfig::default()).unwrap(),
+        "exp_avg_sq",
+    );
+    check(
+        Adam::<f64>::new(AdamConfig {
+            amsgrad: true,
+            ..AdamConfig::default()
+        })
+        .unwrap(),
+        "max_exp_avg_sq",
+    );
+    check(
+        AdamW::<f64>::new(AdamWConfig::default()).unwrap(),
+        "exp_avg_sq",
+    );
+    check(
+        Rmsprop::<f64>::new(RmspropConfig::default()).unwrap(),
+        "square_avg",
+    );
+    check(
+        Adagrad::<f64>::new(AdagradConfig::default()).unwrap(),
+        "sum",
+    );
+    // A first moment may be negative: it is an average of gradients, not of squares.
+    let mut adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
+    adam.step(&mut [1.0, 2.0], &[-0.1, -0.2]).unwrap();
+    let saved = serde_json::to_string(&adam).unwrap();
+    assert!(serde_json::from_str::<Adam<f64>>(&saved).is_ok());
+}
