@@ -103,13 +103,34 @@ impl Chain {
     ///
     /// # Errors
     ///
-    /// As [`Chain::eval`].
+    /// As [`Chain::eval`], and [`Error::ChainOverflow`] as for [`Chain::derive`] (judged on
+    /// the `f64` value of each quantity).
     pub fn derivative<T: Real>(&self, x: T) -> Result<T, Error> {
         let mut u = x;
         let mut product = T::one();
         for function in &self.functions {
-            product *= function.derivative(u)?;
-            u = function.eval(u)?;
+            let overflow = |value: T| Error::ChainOverflow {
+                function: function.name(),
+                input: u.to_f64(),
+                value: value.to_f64(),
+            };
+            let factor = function.derivative(u)?;
+            if !factor.to_f64().is_finite() {
+                return Err(overflow(factor));
+            }
+            let next = function.eval(u)?;
+            if !next.to_f64().is_finite() {
+                return Err(overflow(next));
+            }
+            product *= factor;
+            u = next;
+        }
+        if !product.to_f64().is_finite() {
+            return Err(Error::ChainOverflow {
+                function: "the product of the local factors",
+                input: x.to_f64(),
+                value: product.to_f64(),
+            });
         }
         Ok(product)
     }
@@ -119,7 +140,10 @@ impl Chain {
     /// # Errors
     ///
     /// [`Error::NonFinitePoint`] if `x` is not finite; [`Error::Domain`] if an inner value
-    /// leaves the domain of the function it feeds.
+    /// leaves the domain of the function it feeds; [`Error::ChainOverflow`] naming the
+    /// function and its input if an inner value or a local factor is not finite in `f64`
+    /// (`exp` beyond 709.8, say), or the product of the factors overflows: `ln(exp(x))` at
+    /// `x = 1000` would otherwise report the derivative $0 \cdot \infty$ = NaN instead of 1.
     pub fn derive(&self, x: f64) -> Result<Derivation, Error> {
         if !x.is_finite() {
             return Err(Error::NonFinitePoint(x));
@@ -129,11 +153,31 @@ impl Chain {
         inner_values.push(x);
         let mut u = x;
         for function in &self.functions {
-            local_factors.push(function.derivative(u)?);
-            u = function.eval(u)?;
+            let overflow = |value: f64| Error::ChainOverflow {
+                function: function.name(),
+                input: u,
+                value,
+            };
+            let factor = function.derivative(u)?;
+            if !factor.is_finite() {
+                return Err(overflow(factor));
+            }
+            let next = function.eval(u)?;
+            if !next.is_finite() {
+                return Err(overflow(next));
+            }
+            local_factors.push(factor);
+            u = next;
             inner_values.push(u);
         }
-        let derivative = local_factors.iter().product();
+        let derivative: f64 = local_factors.iter().product();
+        if !derivative.is_finite() {
+            return Err(Error::ChainOverflow {
+                function: "the product of the local factors",
+                input: x,
+                value: derivative,
+            });
+        }
         Ok(Derivation {
             chain: self.clone(),
             inner_values,

@@ -38,6 +38,17 @@ pub enum Error {
     },
     /// The point $x$ where a derivative is estimated must be finite.
     NonFinitePoint(f64),
+    /// Working a chain out, a function's value or derivative, or the product of the local
+    /// factors, overflowed to an infinity or became NaN (for example $e^u$ beyond
+    /// $u \approx 709.8$).
+    ChainOverflow {
+        /// The function's name (or `"the product of the local factors"`).
+        function: &'static str,
+        /// The inner value $u$ the function was evaluated at (for the product: $x$).
+        input: f64,
+        /// What came out.
+        value: f64,
+    },
     /// The function returned a non-finite value while a derivative was estimated.
     NonFiniteValue {
         /// Where the function was evaluated.
@@ -73,6 +84,14 @@ impl fmt::Display for Error {
                 )
             }
             Self::NonFinitePoint(x) => write!(f, "point x must be finite, got x = {x}"),
+            Self::ChainOverflow {
+                function,
+                input,
+                value,
+            } => write!(
+                f,
+                "{function} is not finite in f64 at u = {input} (got {value}), so the chain rule has no finite answer there"
+            ),
             Self::NonFiniteValue { x, value } => {
                 write!(f, "f is not finite at x = {x} (got {value})")
             }

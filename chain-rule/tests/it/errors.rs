@@ -115,6 +115,53 @@ fn chains_report_empty_non_finite_and_domain_errors() {
 }
 
 #[test]
+fn a_chain_whose_inner_value_overflows_is_an_error_not_a_nan_derivative() {
+    // ln(exp(x)) = x has derivative 1, but exp(1000) is inf in f64: the chain rule gave
+    // ln'(inf) exp'(1000) = 0 * inf = NaN, returned as Ok.
+    let chain = Chain::new(vec![Elementary::Exp, Elementary::Ln]).unwrap();
+    let expected = Error::ChainOverflow {
+        function: "exp",
+        input: 1000.0,
+        value: f64::INFINITY,
+    };
+    assert_eq!(
+        chain.derive(1000.0).map(|d| d.derivative()),
+        Err(expected.clone())
+    );
+    assert_eq!(chain.derivative(1000.0), Err(expected.clone()));
+    assert_eq!(
+        chain.derivative(Dual::variable(1000.0)).map(|d| d.value),
+        Err(expected.clone())
+    );
+    assert_eq!(
+        expected.to_string(),
+        "exp is not finite in f64 at u = 1000 (got inf), so the chain rule has no finite answer there"
+    );
+    // exp(exp(x)) at 10: the inner value e^10 is finite, the outer exp of it is not.
+    let twice = Chain::new(vec![Elementary::Exp, Elementary::Exp]).unwrap();
+    assert!(matches!(
+        twice.derive(10.0),
+        Err(Error::ChainOverflow { function: "exp", input, .. }) if (input - 10.0_f64.exp()).abs() < 1e-9
+    ));
+    // Each factor 1e200 is finite; their product is not.
+    let steep = Chain::new(vec![
+        Elementary::Affine { a: 1e200, b: 0.0 },
+        Elementary::Affine { a: 1e200, b: 0.0 },
+    ])
+    .unwrap();
+    assert!(matches!(
+        steep.derive(0.0),
+        Err(Error::ChainOverflow {
+            function: "the product of the local factors",
+            ..
+        })
+    ));
+    // Within range nothing changes: ln(exp(x)) at 700 has derivative 1.
+    let at_700 = chain.derive(700.0).unwrap().derivative();
+    assert!((at_700 - 1.0).abs() < 1e-12, "{at_700}");
+}
+
+#[test]
 fn finite_differences_reject_bad_steps_points_and_values() {
     for scheme in Scheme::ALL {
         for h in [0.0, -1e-3, f64::NAN, f64::INFINITY] {
