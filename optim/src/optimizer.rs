@@ -137,7 +137,6 @@ pub(crate) fn check_step<T: Float>(
     Ok(())
 }
 
-/// Checks that a state buffer is either absent (empty) or as long as the state.
 /// Checks that hyperparameters already checked in `f64` survive the cast to the parameters'
 /// type `T`: each of `finite` stays finite (`f32` overflows beyond about `3.4e38`) and each of
 /// `nonzero` stays nonzero (`f32` rounds values up to `2^-150`, about `7e-46`, to 0); every
@@ -177,6 +176,7 @@ pub(crate) fn next_step(steps: u64) -> Result<u64, Error> {
     })
 }
 
+/// Checks that a state buffer is either absent (empty) or as long as the state.
 pub(crate) fn check_buffer<T>(buffer: &[T], state_len: Option<usize>) -> Result<(), Error> {
     match state_len {
         Some(n) if buffer.is_empty() || buffer.len() == n => Ok(()),
@@ -243,7 +243,6 @@ impl<T: Float> ElementLoop for ZeroTimesSum<'_, T> {
     }
 }
 
-/// A configuration type whose ranges can be checked.
 /// Deserializes a buffer of running squares (a second moment, AdaGrad's sum), refusing a
 /// negative or NaN entry: no history of squares produces one, so it can only come from a
 /// damaged or hand-edited state, and its square root would be NaN in every later step.
@@ -263,6 +262,7 @@ where
     }
 }
 
+/// A configuration type whose ranges can be checked.
 pub(crate) trait Validate {
     /// Returns the first out-of-range hyperparameter as an error.
     fn validate(&self) -> Result<(), Error>;
