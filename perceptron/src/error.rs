@@ -126,9 +126,10 @@ pub enum Error {
     /// Training diverged: the loss or an updated parameter became NaN or infinite.
     /// The neuron keeps the last finite parameters (those before the failing step).
     Diverged {
-        /// Epoch of the failing step, counted from 0.
+        /// Epoch of the failing step, counted from 1 (as [`History`](crate::training::History)'s
+        /// records after each epoch, and as `mlp`'s trainer counts).
         epoch: usize,
-        /// Step within the epoch, counted from 0.
+        /// Step within the epoch, counted from 1.
         step: usize,
         /// What became non-finite: `"the loss"` or `"a parameter"`.
         quantity: &'static str,

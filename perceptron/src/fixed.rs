@@ -66,7 +66,7 @@ impl<const N: usize> FixedNeuron<N> {
     /// # Errors
     ///
     /// [`Error::InvalidLearningRate`], [`Error::InvalidTarget`] (index 0),
-    /// [`Error::NonFiniteInput`], or [`Error::Diverged`] (epoch 0, step 0) if the loss or a
+    /// [`Error::NonFiniteInput`], or [`Error::Diverged`] (epoch 1, step 1) if the loss or a
     /// new parameter would be non-finite; the parameters are then left unchanged.
     pub fn sgd_step(
         &mut self,
@@ -80,8 +80,8 @@ impl<const N: usize> FixedNeuron<N> {
         check_finite(x, 0)?;
         self.step(x, y, -learning_rate, loss)
             .map_err(|quantity| Error::Diverged {
-                epoch: 0,
-                step: 0,
+                epoch: 1,
+                step: 1,
                 quantity,
             })
     }
@@ -169,8 +169,8 @@ impl<const N: usize> FixedNeuron<N> {
                 if let Err(quantity) = current.step(x, y, neg_learning_rate, loss) {
                     *self = current;
                     return Err(Error::Diverged {
-                        epoch,
-                        step,
+                        epoch: epoch + 1,
+                        step: step + 1,
                         quantity,
                     });
                 }

@@ -199,8 +199,8 @@ pub fn train<O: Optimizer<f64> + ?Sized>(
             }
             let gradient = neuron.gradient(&batch_inputs, &batch_targets, config.loss)?;
             let diverged = |quantity| Error::Diverged {
-                epoch,
-                step,
+                epoch: epoch + 1,
+                step: step + 1,
                 quantity,
             };
             if !gradient.loss().is_finite() {

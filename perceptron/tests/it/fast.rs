@@ -157,15 +157,16 @@ fn fixed_neuron_refuses_bad_input_and_keeps_finite_parameters() {
         neuron.sgd_step(&[1.0, 2.0], 1.0, -0.1, Loss::SquaredError),
         Err(Error::InvalidLearningRate(-0.1))
     );
-    // Features of 1e300 with cross-entropy: step 0 moves w by 0.5 · 1e300 (finite), then
-    // z = w · x overflows to -inf at step 1 and the loss softplus(z) − y z is +inf.
+    // Features of 1e300 with cross-entropy, one sample per epoch: the first step moves w by
+    // 0.5 · 1e300 (finite), then z = w · x overflows to -inf at the second (epoch 2, step 1
+    // counting from 1) and the loss softplus(z) − y z is +inf.
     let huge = [[1e300, 1e300]];
     let err = neuron.train_sgd(&huge, &[1.0], 1.0, 3, Loss::CrossEntropy);
     assert_eq!(
         err,
         Err(Error::Diverged {
-            epoch: 1,
-            step: 0,
+            epoch: 2,
+            step: 1,
             quantity: "the loss"
         })
     );
@@ -178,8 +179,8 @@ fn fixed_neuron_refuses_bad_input_and_keeps_finite_parameters() {
     assert_eq!(
         err,
         Err(Error::Diverged {
-            epoch: 0,
-            step: 0,
+            epoch: 1,
+            step: 1,
             quantity: "a parameter"
         })
     );

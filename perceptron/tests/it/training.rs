@@ -173,8 +173,9 @@ fn history_records_match_evaluations_of_their_parameters() -> Result<(), Error> 
 
 #[test]
 fn divergence_stops_training_and_keeps_the_last_finite_parameters() -> Result<(), Error> {
-    // Two samples with features of 1e300: see fast.rs for the arithmetic. Step 0 leaves
-    // finite weights of size 0.5e300; step 1 overflows z and the cross-entropy loss.
+    // Two samples with features of 1e300: see fast.rs for the arithmetic. Step 1 (counted
+    // from 1, as the error counts) leaves finite weights of size 0.5e300; step 2 overflows z
+    // and the cross-entropy loss.
     let huge = Dataset::new(
         vec![1e300, 1e300, 1e300, 1e300],
         2,
@@ -193,12 +194,12 @@ fn divergence_stops_training_and_keeps_the_last_finite_parameters() -> Result<()
     assert_eq!(
         err,
         Err(Error::Diverged {
-            epoch: 0,
-            step: 1,
+            epoch: 1,
+            step: 2,
             quantity: "the loss"
         })
     );
-    // After step 0: w_i = 0 − 1 · (−1/2 · 1e300) = 5e299, b = 0 − 1 · (−1/2) = 1/2.
+    // After step 1: w_i = 0 − 1 · (−1/2 · 1e300) = 5e299, b = 0 − 1 · (−1/2) = 1/2.
     assert!(neuron.weights().iter().all(|w| w.is_finite() && *w > 1e299));
     approx::assert_relative_eq!(neuron.bias(), 0.5);
 
@@ -207,8 +208,8 @@ fn divergence_stops_training_and_keeps_the_last_finite_parameters() -> Result<()
     assert_eq!(
         err.map(|_| ()),
         Err(Error::Diverged {
-            epoch: 0,
-            step: 0,
+            epoch: 1,
+            step: 1,
             quantity: "a parameter"
         })
     );
