@@ -387,6 +387,28 @@ pub struct Standardizer {
     scales: Vec<f64>,
 }
 
+/// Column `j`'s mean and standard deviation without overflow for any finite values: a running
+/// mean $\mu \leftarrow \mu + (x - \mu)/k$, and the deviations divided by the largest one,
+/// $m$, so that $s = m \sqrt{\frac1n \sum_i ((x_{ij} - \mu) / m)^2}$. Infinite only when a
+/// deviation itself exceeds `f64::MAX` (a column spanning more than the whole `f64` range).
+fn column_mean_and_std_scaled(data: &Dataset, j: usize) -> (f64, f64) {
+    let mut mean = 0.0;
+    for (k, row) in data.rows().enumerate() {
+        mean += (row[j] - mean) / (k + 1) as f64;
+    }
+    let largest = data
+        .rows()
+        .fold(0.0_f64, |m, row| m.max((row[j] - mean).abs()));
+    if largest == 0.0 || !largest.is_finite() {
+        return (mean, largest);
+    }
+    let scaled: f64 = data
+        .rows()
+        .map(|row| ((row[j] - mean) / largest).powi(2))
+        .sum();
+    (mean, largest * (scaled / data.n_samples() as f64).sqrt())
+}
+
 impl Standardizer {
     /// Computes every column's mean and standard deviation (two passes, so no cancellation
     /// from $E(x^2) - E(x)^2$).
@@ -407,8 +429,16 @@ impl Standardizer {
                 *scale += (x - mean) * (x - mean);
             }
         }
-        for scale in &mut scales {
-            let std = (*scale / n).sqrt();
+        for (j, (mean, scale)) in means.iter_mut().zip(&mut scales).enumerate() {
+            let std = if mean.is_finite() && scale.is_finite() {
+                (*scale / n).sqrt()
+            } else {
+                // Values beyond about 1e154 overflow the squares (or about 1e306 the sum):
+                // this column again, without overflow (other columns keep their bits).
+                let (robust_mean, robust_std) = column_mean_and_std_scaled(data, j);
+                *mean = robust_mean;
+                robust_std
+            };
             *scale = if std > 0.0 { std } else { 1.0 };
         }
         Self { means, scales }
@@ -429,7 +459,9 @@ impl Standardizer {
     /// # Errors
     ///
     /// [`Error::ShapeMismatch`] if `data` has a different number of features than the data
-    /// this was fitted on.
+    /// this was fitted on; [`Error::NonFiniteFeature`] naming the row and column if a
+    /// standardised value overflows (a value of `data` more than about `f64::MAX` times the
+    /// column's scale away from its mean).
     pub fn transform(&self, data: &Dataset) -> Result<Dataset, Error> {
         if data.n_features() != self.means.len() {
             return Err(Error::ShapeMismatch {
@@ -440,6 +472,13 @@ impl Standardizer {
         let mut out = data.clone();
         for row in out.features.chunks_exact_mut(self.means.len()) {
             self.transform_row(row);
+        }
+        if let Some(i) = out.features.iter().position(|x| !x.is_finite()) {
+            return Err(Error::NonFiniteFeature {
+                row: i / self.means.len(),
+                column: i % self.means.len(),
+                value: out.features[i],
+            });
         }
         Ok(out)
     }

@@ -250,6 +250,60 @@ fn standardizer_matches_hand_computed_statistics() -> Result<(), Error> {
     Ok(())
 }
 
+/// Standardising never overflows on finite data: a column of ±1e200 and ±3e200, whose
+/// squares overflow `f64`, still gets its mean (0) and standard deviation,
+/// $\sqrt{(1 + 1 + 9 + 9)/4} \cdot 10^{200} = \sqrt 5 \cdot 10^{200}$, while an ordinary column
+/// next to it keeps the bits the plain computation gives. A value far outside the fitted
+/// range is refused by name instead of becoming infinite.
+#[test]
+fn standardizing_huge_values_does_not_overflow() -> Result<(), Error> {
+    let (big, small) = ([1e200, -1e200, 3e200, -3e200], [1.0, 2.0, 4.0, 8.0]);
+    let features: Vec<f64> = big.iter().zip(&small).flat_map(|(&b, &s)| [b, s]).collect();
+    let table = Dataset::new(features, 2, vec![0; 4], names("f", 2), names("c", 1))?;
+    let scaler = Standardizer::fit(&table);
+    // The running mean takes 4 steps of a subtraction, a division and an addition, each
+    // within half an ulp of values up to 3e200, so it is within 4 * 3 * eps * 3e200 of 0; a
+    // deviation, its division by the largest, the square, the sum of 4 and the root add a
+    // few eps more relative to the standard deviation: 16 eps bounds both.
+    let eps = f64::EPSILON;
+    assert!(
+        scaler.means()[0].abs() <= 16.0 * eps * 3e200,
+        "{}",
+        scaler.means()[0]
+    );
+    assert_relative_eq!(
+        scaler.scales()[0],
+        5.0_f64.sqrt() * 1e200,
+        max_relative = 16.0 * eps
+    );
+    let alone = Dataset::new(small.to_vec(), 1, vec![0; 4], names("f", 1), names("c", 1))?;
+    let plain = Standardizer::fit(&alone);
+    assert_eq!(scaler.means()[1].to_bits(), plain.means()[0].to_bits());
+    assert_eq!(scaler.scales()[1].to_bits(), plain.scales()[0].to_bits());
+    let standardized = scaler.transform(&table)?;
+    assert_relative_eq!(
+        standardized.row(2)[0],
+        3.0 / 5.0_f64.sqrt(),
+        max_relative = 64.0 * eps
+    );
+
+    // Fitted on 0 and 0.5 (mean 0.25, scale 0.25), -1.7e308 standardises to -6.8e308,
+    // beyond f64::MAX.
+    let tight = Dataset::new(vec![0.0, 0.5], 1, vec![0; 2], names("f", 1), names("c", 1))?;
+    let far = Dataset::new(
+        vec![0.25, -1.7e308],
+        1,
+        vec![0; 2],
+        names("f", 1),
+        names("c", 1),
+    )?;
+    assert!(matches!(
+        Standardizer::fit(&tight).transform(&far),
+        Err(Error::NonFiniteFeature { row: 1, column: 0, value }) if value.is_infinite()
+    ));
+    Ok(())
+}
+
 proptest! {
     /// Fitted on any table, the transformed training columns have mean 0 and standard
     /// deviation 1 (or are all 0 when constant). Tolerance: each column sums at most 40 values
