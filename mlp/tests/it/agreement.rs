@@ -165,7 +165,7 @@ fn f32_and_f64_networks_agree_to_f32_precision() {
 /// are all stored sample-major, to f32 precision, on a batch smaller than the workspace.
 #[test]
 fn a_feature_major_layer_gives_the_sample_major_results() {
-    f32_layouts_give_the_f64_results(&[9, 256]);
+    f32_layouts_give_the_f64_results(&[9, 256], 3);
 }
 
 /// An f32 network whose first layer is wide (256) and sample-major copies its $\delta$
@@ -173,75 +173,142 @@ fn a_feature_major_layer_gives_the_sample_major_results() {
 /// network's, which copies nothing, to f32 precision, on a batch smaller than the workspace.
 #[test]
 fn a_transposed_first_delta_gives_the_same_weight_gradient() {
-    f32_layouts_give_the_f64_results(&[256, 9]);
+    f32_layouts_give_the_f64_results(&[256, 9], 3);
 }
 
-/// Builds `n_inputs`-`hidden`-3 tanh networks in f32 and f64 and compares one batch's loss,
-/// gradient, activations and deltas.
+/// A feature-major first layer, which reads the sample-major inputs and has no $\delta$
+/// below it (`[256]`); and a copied $\delta$ under a feature-major layer, both of widths
+/// (300, 270) that are not multiples of the 16 rows of the tiled copy and of the bias
+/// gradient's blocks, so partial blocks are summed and copied too.
+#[test]
+fn feature_major_and_copied_layers_of_any_width_give_the_sample_major_results() {
+    f32_layouts_give_the_f64_results(&[256], 3);
+    f32_layouts_give_the_f64_results(&[300, 270], 3);
+}
+
+/// A wide output layer (260) stays sample-major, because the loss reads it sample by sample,
+/// and copies its $\delta$ for its weight gradient like any other wide sample-major layer.
+#[test]
+fn a_wide_output_layer_stays_sample_major() {
+    f32_layouts_give_the_f64_results(&[9], 260);
+}
+
+/// Builds `n_inputs`-`hidden`-`n_outputs` tanh networks in f32 and f64 with the same
+/// non-zero biases (the initial biases are 0, which would hide a bias added to the wrong
+/// entries), checks that each layer is stored as `Workspace` documents (so the layout a test
+/// names is the layout it runs), and compares one batch's loss, gradient, activations and
+/// deltas, at a batch within one 16-sample tile of the copy and at one past it, each smaller
+/// than its workspace.
 ///
 /// The tolerance is the one of `f32_and_f64_networks_agree_to_f32_precision`, relative to
-/// the largest entry: the sums here have at most 256 terms (the widest fan-in) where a layout
-/// mix-up (a transposed or shifted matrix) would be wrong by whole entries.
-fn f32_layouts_give_the_f64_results(hidden: &[usize]) {
+/// the largest entry: each entry is a sum of at most 300 terms (the widest fan-in, or the
+/// batch), which f32 computes within `300 u` (`u = 2^-24`, so 1.8e-5) of the sum of the
+/// terms' magnitudes, inside `F32_TOL` of the largest entry while those magnitudes add up to
+/// less than 5 times it (the rounding errors have random signs, so their sum is typically
+/// `sqrt(300)` times smaller still; measured: at most 1.2e-6 of it); a layout mix-up (a
+/// transposed or shifted matrix, a bias on the wrong rows, a partial block left out) is
+/// wrong by whole entries.
+fn f32_layouts_give_the_f64_results(hidden: &[usize], n_outputs: usize) {
     const F32_TOL: f64 = 1e-4;
-    let (n_inputs, batch) = (12, 7);
+    let n_inputs = 12;
     let mut builder = Mlp::<f64>::builder(n_inputs);
     for &width in hidden {
         builder = builder.hidden(width, Activation::Tanh);
     }
     let builder = builder
-        .output(3, Activation::Softmax)
+        .output(n_outputs, Activation::Softmax)
         .loss(Loss::SoftmaxCrossEntropy)
         .seed(8);
-    let net64: Mlp<f64> = builder.build().unwrap();
-    let net32: Mlp<f32> = builder.build().unwrap();
-    let x64: Vec<f64> = (0..n_inputs * batch)
-        .map(|i| (i as f64 * 0.37).cos())
-        .collect();
-    let x32: Vec<f32> = x64.iter().map(|&x| <f32 as mlp::Scalar>::cast(x)).collect();
-    let labels: Vec<usize> = (0..batch).map(|i| i % 3).collect();
-    let (mut ws64, mut ws32) = (net64.workspace(9).unwrap(), net32.workspace(9).unwrap());
-    let mut g64 = vec![0.0; net64.n_params()];
-    let mut g32 = vec![0.0_f32; net32.n_params()];
-    let l64 = net64
-        .loss_and_gradient(&mut ws64, &x64, Targets::Labels(&labels), &mut g64)
-        .unwrap();
-    let l32 = net32
-        .loss_and_gradient(&mut ws32, &x32, Targets::Labels(&labels), &mut g32)
-        .unwrap();
-    assert_relative_eq!(f64::from(l32), l64, max_relative = F32_TOL);
-    let close = |what: &str, a32: &[f32], a64: &[f64]| {
-        assert_eq!(a32.len(), a64.len(), "{what}: lengths");
-        let scale = a64.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        for (i, (&a, &b)) in a32.iter().zip(a64).enumerate() {
-            assert!(
-                (f64::from(a) - b).abs() <= F32_TOL * scale,
-                "{what}: entry {i}: f32 {a}, f64 {b}, scale {scale}"
+    let mut net64: Mlp<f64> = builder.build().unwrap();
+    let mut net32: Mlp<f32> = builder.build().unwrap();
+    for layer in net64.layers().to_vec() {
+        for i in layer.biases_range() {
+            let bias = 0.2 * (i as f64).sin();
+            net64.params_mut()[i] = bias;
+            net32.params_mut()[i] = <f32 as mlp::Scalar>::cast(bias);
+        }
+    }
+    for (batch, capacity) in [(7, 9), (20, 23)] {
+        let what = format!("{hidden:?}-{n_outputs}, batch {batch}");
+        let x64: Vec<f64> = (0..n_inputs * batch)
+            .map(|i| (i as f64 * 0.37).cos())
+            .collect();
+        let x32: Vec<f32> = x64.iter().map(|&x| <f32 as mlp::Scalar>::cast(x)).collect();
+        let labels: Vec<usize> = (0..batch).map(|i| (i * 7) % n_outputs).collect();
+        let (mut ws64, mut ws32) = (
+            net64.workspace(capacity).unwrap(),
+            net32.workspace(capacity).unwrap(),
+        );
+        let mut g64 = vec![0.0; net64.n_params()];
+        let mut g32 = vec![0.0_f32; net32.n_params()];
+        let l64 = net64
+            .loss_and_gradient(&mut ws64, &x64, Targets::Labels(&labels), &mut g64)
+            .unwrap();
+        let l32 = net32
+            .loss_and_gradient(&mut ws32, &x32, Targets::Labels(&labels), &mut g32)
+            .unwrap();
+        // The documented layouts: in f32 the last hidden layer is feature-major (row
+        // stride `batch`) when at least 256 wide; every other layer is sample-major (column
+        // stride its width) and copies its delta when at least 256 wide.
+        let n_layers = hidden.len() + 1;
+        for layer in 0..n_layers {
+            let width = ws64.deltas(layer).nrows();
+            let feature_major = layer + 2 == n_layers && width >= 256;
+            let (fm, sm) = ((batch, 1), (1, width));
+            let expected32 = if feature_major { fm } else { sm };
+            for (strides, expected) in [
+                (ws32.pre_activations(layer).strides(), expected32),
+                (ws32.deltas(layer).strides(), expected32),
+                (ws64.pre_activations(layer).strides(), sm),
+                (ws64.deltas(layer).strides(), sm),
+            ] {
+                assert_eq!(strides, expected, "{what}: layer {layer}'s layout");
+            }
+            assert_eq!(
+                ws32.copies_delta(layer),
+                !feature_major && width >= 256,
+                "{what}: layer {layer} in f32"
+            );
+            assert_eq!(
+                ws64.copies_delta(layer),
+                width >= 256,
+                "{what}: layer {layer}"
             );
         }
-    };
-    close("gradient", &g32, &g64);
-    for layer in 0..=hidden.len() {
-        assert_eq!(
-            ws32.activations(layer).shape(),
-            ws64.activations(layer).shape()
-        );
-        for (what, v32, v64) in [
-            (
-                "z",
-                ws32.pre_activations(layer),
-                ws64.pre_activations(layer),
-            ),
-            ("a", ws32.activations(layer), ws64.activations(layer)),
-            ("delta", ws32.deltas(layer), ws64.deltas(layer)),
-        ] {
-            // Copied into column-major matrices, whatever the workspace's layout.
-            let (v32, v64) = (v32.into_owned(), v64.into_owned());
-            close(
-                &format!("layer {layer} {what}"),
-                v32.as_slice(),
-                v64.as_slice(),
+        assert_relative_eq!(f64::from(l32), l64, max_relative = F32_TOL);
+        let close = |quantity: &str, a32: &[f32], a64: &[f64]| {
+            assert_eq!(a32.len(), a64.len(), "{what}, {quantity}: lengths");
+            let scale = a64.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            for (i, (&a, &b)) in a32.iter().zip(a64).enumerate() {
+                assert!(
+                    (f64::from(a) - b).abs() <= F32_TOL * scale,
+                    "{what}, {quantity}: entry {i}: f32 {a}, f64 {b}, scale {scale}"
+                );
+            }
+        };
+        close("gradient", &g32, &g64);
+        for layer in 0..n_layers {
+            assert_eq!(
+                ws32.activations(layer).shape(),
+                ws64.activations(layer).shape()
             );
+            for (quantity, v32, v64) in [
+                (
+                    "z",
+                    ws32.pre_activations(layer),
+                    ws64.pre_activations(layer),
+                ),
+                ("a", ws32.activations(layer), ws64.activations(layer)),
+                ("delta", ws32.deltas(layer), ws64.deltas(layer)),
+            ] {
+                // Copied into column-major matrices, whatever the workspace's layout.
+                let (v32, v64) = (v32.into_owned(), v64.into_owned());
+                close(
+                    &format!("layer {layer} {quantity}"),
+                    v32.as_slice(),
+                    v64.as_slice(),
+                );
+            }
         }
     }
 }
