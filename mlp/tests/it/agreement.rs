@@ -485,3 +485,91 @@ fn initialisations_follow_the_textbook_formulas_and_the_builder_recommends_by_ac
         layers(Some(Init::GlorotUniform), Some(Init::HeNormal))
     );
 }
+
+/// A batch smaller than the previous one, through the same workspace, gives exactly what a
+/// fresh workspace gives: the passes read only the first `batch` samples of each buffer,
+/// never what the larger batch left behind it. A fresh workspace holds zeros there, so a
+/// pass that summed the stale samples (a bias gradient over the whole buffer) would agree
+/// with every test that builds a workspace per batch. In both types, for narrow sample-major
+/// layers and for a copied $\delta$ under a feature-major layer (`f32`), with their biases
+/// made non-zero.
+///
+/// To the bit: the two runs multiply the same parameters with the same inputs in matrices of
+/// the same shapes and strides, so they run the same operations in the same order (as in
+/// `gradcheck`'s comparison of `loss_and_gradient` with `loss`); a stale sample adds a whole
+/// term.
+#[test]
+fn a_smaller_batch_reads_nothing_the_last_larger_one_left() {
+    smaller_batch_after_a_larger_one::<f32>();
+    smaller_batch_after_a_larger_one::<f64>();
+}
+
+fn smaller_batch_after_a_larger_one<T: mlp::Scalar>() {
+    let (n_inputs, large, small) = (12, 23, 7);
+    for hidden in [&[9, 5][..], &[300, 270][..]] {
+        let mut builder = Mlp::<f64>::builder(n_inputs);
+        for &width in hidden {
+            builder = builder.hidden(width, Activation::Tanh);
+        }
+        let mut net: Mlp<T> = builder
+            .output(3, Activation::Softmax)
+            .loss(Loss::SoftmaxCrossEntropy)
+            .seed(12)
+            .build()
+            .unwrap();
+        for layer in net.layers().to_vec() {
+            for i in layer.biases_range() {
+                net.params_mut()[i] = T::cast(0.2 * (i as f64).cos());
+            }
+        }
+        let x: Vec<T> = (0..n_inputs * large)
+            .map(|i| T::cast((i as f64 * 0.29).sin()))
+            .collect();
+        let labels: Vec<usize> = (0..large).map(|i| (i * 5) % 3).collect();
+        // The small batch: the large one's last samples, so its inputs differ from what the
+        // large batch left in the first columns too.
+        let (x_small, labels_small) = (&x[(large - small) * n_inputs..], &labels[large - small..]);
+        let run = |ws: &mut mlp::Workspace<T>| {
+            let mut grad = vec![T::cast(0.0); net.n_params()];
+            let loss = net
+                .loss_and_gradient(ws, x_small, Targets::Labels(labels_small), &mut grad)
+                .unwrap();
+            (loss, grad)
+        };
+        let mut reused = net.workspace(large).unwrap();
+        let mut grad = vec![T::cast(0.0); net.n_params()];
+        net.loss_and_gradient(&mut reused, &x, Targets::Labels(&labels), &mut grad)
+            .unwrap();
+        let mut fresh = net.workspace(large).unwrap();
+        let ((loss_reused, grad_reused), (loss_fresh, grad_fresh)) =
+            (run(&mut reused), run(&mut fresh));
+        let what = format!("{hidden:?} in {}", T::NAME);
+        let bits = |v: &[T]| v.iter().map(|x| x.widen().to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&[loss_reused]), bits(&[loss_fresh]), "{what}: loss");
+        for layer in net.layers().iter().map(mlp::Layer::params_range) {
+            assert_eq!(
+                bits(&grad_reused[layer.clone()]),
+                bits(&grad_fresh[layer.clone()]),
+                "{what}: gradient entries {layer:?}"
+            );
+        }
+        for layer in 0..=hidden.len() {
+            for (quantity, r, f) in [
+                (
+                    "z",
+                    reused.pre_activations(layer),
+                    fresh.pre_activations(layer),
+                ),
+                ("a", reused.activations(layer), fresh.activations(layer)),
+                ("delta", reused.deltas(layer), fresh.deltas(layer)),
+            ] {
+                let (r, f) = (r.into_owned(), f.into_owned());
+                assert_eq!(
+                    bits(r.as_slice()),
+                    bits(f.as_slice()),
+                    "{what}: layer {layer} {quantity}"
+                );
+            }
+        }
+    }
+}
