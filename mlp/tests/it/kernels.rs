@@ -148,3 +148,51 @@ fn softmax_columns_are_stable_probabilities() {
         approx::assert_relative_eq!(a[3 + k], expected[k], max_relative = SOFTMAX_TOL);
     }
 }
+
+/// On a tie the predicted class is the first of the largest outputs (as `argmax` in `NumPy`
+/// and `PyTorch`), and one output of exactly 1/2 is class 0 (the rule is `output > 1/2`).
+///
+/// With every weight 0 the outputs are those of the biases alone, whatever the inputs. A
+/// softmax of biases (0, 1, 1) gives `1 / s, e / s, e / s`: the last two are the same
+/// operations on the same numbers, equal to the bit, so the first largest is class 1; biases
+/// (0, 0, 0) give three equal outputs, class 0. A sigmoid output with bias 0 is
+/// `sigmoid(0)`, exactly 1/2 in both types (`1 / (1 + e^0)` in `f64`; in `f32`
+/// `1/2 + tanh_f32(0) / 2`, where `tanh_f32` returns a tiny argument itself, 0).
+#[test]
+fn ties_predict_the_first_class() {
+    ties_predict_the_first_class_in::<f32>();
+    ties_predict_the_first_class_in::<f64>();
+}
+
+fn ties_predict_the_first_class_in<T: mlp::Scalar>() {
+    let inputs: Vec<T> = [0.3, -1.0, 2.0, 0.5].map(T::cast).to_vec();
+    for (biases, class) in [([0.0, 1.0, 1.0], 1), ([0.0; 3], 0)] {
+        let mut net: mlp::Mlp<T> = mlp::Mlp::<f64>::builder(2)
+            .output(3, Activation::Softmax)
+            .loss(mlp::Loss::SoftmaxCrossEntropy)
+            .build()
+            .unwrap();
+        let params: Vec<T> = [0.0; 6].into_iter().chain(biases).map(T::cast).collect();
+        net.set_params(&params).unwrap();
+        let mut ws = net.workspace(2).unwrap();
+        assert_eq!(
+            net.predict_labels(&mut ws, &inputs).unwrap(),
+            [class, class],
+            "biases {biases:?} in {}",
+            T::NAME
+        );
+    }
+    let mut net: mlp::Mlp<T> = mlp::Mlp::<f64>::builder(2)
+        .output(1, Activation::Sigmoid)
+        .loss(mlp::Loss::BinaryCrossEntropy)
+        .build()
+        .unwrap();
+    net.set_params(&[T::cast(0.0); 3]).unwrap();
+    let mut ws = net.workspace(2).unwrap();
+    assert_eq!(
+        net.predict_labels(&mut ws, &inputs).unwrap(),
+        [0, 0],
+        "sigmoid(0) in {}",
+        T::NAME
+    );
+}
