@@ -1022,3 +1022,140 @@ fn optimizer_state_is_kept_between_fits() -> TestResult {
     assert_eq!(trainer.optimizer().steps_taken(), 16);
     Ok(())
 }
+
+/// An optimizer that probes the trainer instead of training: it keeps every gradient it is
+/// given, reports the number of steps it has taken as its learning rate (so a recorded rate
+/// tells before which step it was read), and hands each step's number (from 1, counted
+/// across epochs) and the parameters to `on_step`, which may change them.
+struct Probe {
+    grads: Vec<Vec<f64>>,
+    on_step: Box<OnStep>,
+}
+
+/// What a [`Probe`] does at a step: gets the step's number and the parameters.
+type OnStep = dyn FnMut(u64, &mut [f64]);
+
+impl Probe {
+    fn new(on_step: impl FnMut(u64, &mut [f64]) + 'static) -> Self {
+        Self {
+            grads: Vec::new(),
+            on_step: Box::new(on_step),
+        }
+    }
+
+    /// A probe that leaves the parameters alone.
+    fn still() -> Self {
+        Self::new(|_, _| {})
+    }
+}
+
+impl Optimizer<f64> for Probe {
+    fn step(&mut self, params: &mut [f64], grads: &[f64]) -> Result<(), optim::Error> {
+        self.grads.push(grads.to_vec());
+        let step = self.steps_taken();
+        (self.on_step)(step, params);
+        Ok(())
+    }
+    fn learning_rate(&self) -> f64 {
+        self.steps_taken() as f64
+    }
+    fn set_learning_rate(&mut self, _: f64) -> Result<(), optim::Error> {
+        Ok(())
+    }
+    fn momentum(&self) -> Option<f64> {
+        None
+    }
+    fn set_momentum(&mut self, _: f64) -> Result<(), optim::Error> {
+        Err(optim::Error::NoMomentum { optimizer: "Probe" })
+    }
+    fn reset(&mut self) {
+        self.grads.clear();
+    }
+    fn steps_taken(&self) -> u64 {
+        self.grads.len() as u64
+    }
+}
+
+/// The network `a = w x + b` (one identity unit, MSE) with `w = 1` and `b = 0`.
+fn identity_line() -> Mlp<f64> {
+    let mut net: Mlp<f64> = Mlp::<f64>::builder(1)
+        .output(1, Activation::Identity)
+        .build()
+        .expect("a valid network");
+    let weight = net.layers()[0].weights_range().start;
+    net.params_mut().fill(0.0);
+    net.params_mut()[weight] = 1.0;
+    net
+}
+
+/// Summing `n` positive terms, each within a couple of eps of its exact value, in another
+/// order than the test: at most `(n - 1) eps / 2` from the additions plus the terms' own
+/// `2 eps`, so for the 8 terms below `5.5 eps`; 16 eps leaves a factor of about 3.
+const MEAN_TOL: f64 = 16.0 * f64::EPSILON;
+
+/// Each epoch visits every sample exactly once, in an order drawn afresh for the epoch from
+/// the seed. On `a = x` (`w = 1`, `b = 0`, which the probe never moves) with batches of one,
+/// sample `i` has `x_i = 10 i + y_i` and label `y_i = i mod 2`, so its bias gradient is
+/// `a - y = 10 i` exactly (small integers) and names the sample. Its weight gradient is
+/// `10 i x_i`, so the layer's gradient norm is `10 i sqrt(x_i^2 + 1)` and its mean over an
+/// epoch does not depend on the order; the running loss is the mean of `(10 i)^2 / 2`,
+/// `50 * 140 / 8 = 875` exactly (the squares of 0 to 7 sum to 140).
+#[test]
+fn every_epoch_visits_every_sample_once_in_a_fresh_order() -> TestResult {
+    let n = 8;
+    let labels: Vec<usize> = (0..n).map(|i| i % 2).collect();
+    let x: Vec<f64> = (0..n).map(|i| (10 * i + labels[i]) as f64).collect();
+    let data = one_feature(&x, &labels)?;
+    let epochs = 3;
+    let orders = |seed: u64, shuffle: bool| -> Result<(Vec<Vec<usize>>, History), Error> {
+        let config = TrainConfig {
+            epochs,
+            batch_size: 1,
+            seed,
+            shuffle,
+            ..TrainConfig::default()
+        };
+        let mut trainer = Trainer::new(config, Probe::still())?;
+        let history = trainer.fit(&mut identity_line(), &data)?;
+        let visited: Vec<usize> = trainer
+            .optimizer()
+            .grads
+            .iter()
+            .map(|g| {
+                // The bias gradient, exactly 10 i, names the sample.
+                (0..n)
+                    .find(|&i| (g[1] - 10.0 * i as f64).abs() < 0.5)
+                    .unwrap_or_else(|| panic!("no sample has the gradient {g:?}"))
+            })
+            .collect();
+        Ok((visited.chunks(n).map(<[usize]>::to_vec).collect(), history))
+    };
+    let (shuffled, history) = orders(5, true)?;
+    assert_eq!(shuffled.len(), epochs);
+    for order in &shuffled {
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..n).collect::<Vec<_>>(), "{order:?}");
+    }
+    // A new order every epoch (8! = 40320 orders, so a repeat would be a bug, not chance).
+    assert_ne!(shuffled[0], shuffled[1]);
+    assert_ne!(shuffled[1], shuffled[2]);
+    assert_ne!(shuffled[0], (0..n).collect::<Vec<_>>());
+    // The same seed gives the same orders, another seed others, no shuffling none.
+    assert_eq!(orders(5, true)?.0, shuffled);
+    assert_ne!(orders(6, true)?.0, shuffled);
+    let (in_order, _) = orders(5, false)?;
+    assert!(in_order.iter().all(|o| *o == (0..n).collect::<Vec<_>>()));
+
+    let mean_norm = (0..n)
+        .map(|i| 10.0 * i as f64 * x[i].hypot(1.0))
+        .sum::<f64>()
+        / n as f64;
+    for record in &history.epochs {
+        assert_eq!(record.grad_norms.len(), 1);
+        assert_relative_eq!(record.grad_norms[0], mean_norm, max_relative = MEAN_TOL);
+        assert_relative_eq!(record.running_loss, 875.0);
+    }
+    Ok(())
+}
+
