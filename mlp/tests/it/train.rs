@@ -1159,3 +1159,42 @@ fn every_epoch_visits_every_sample_once_in_a_fresh_order() -> TestResult {
     Ok(())
 }
 
+/// The learning rate and the update ratios of a record are those of the epoch's last step.
+/// Moons of 40 in batches of 15 make 3 steps an epoch (15, 15, 10); the probe scales every
+/// parameter by 1.01 on each epoch's last step only (steps 3 and 6) and reports as its rate
+/// the steps taken so far, so epoch `e` must record the rate 3e - 1 (read before step 3e)
+/// and ratios of 0.01 in every layer (the biases are 0 and stay 0; every layer has non-zero
+/// weights). The first step of each epoch, which moves nothing, would give ratios of 0.
+///
+/// Each scaled entry is rounded to `eps / 2` of itself, so the update's norm is off by up to
+/// `1.01 (eps / 2) |theta|`: a relative error of `1.01 eps / (2 * 0.01)`, about 51 eps, plus
+/// a few eps from the two norms; 64 eps covers both.
+#[test]
+fn the_rate_and_update_ratios_recorded_are_those_of_the_epochs_last_step() -> TestResult {
+    const LAST_STEP_TOL: f64 = 64.0 * f64::EPSILON;
+    let data = mlp::data::moons(40, 0.1, 2)?;
+    let mut net = moons_net(7);
+    let config = TrainConfig {
+        epochs: 2,
+        batch_size: 15,
+        ..TrainConfig::default()
+    };
+    let probe = Probe::new(|step, params| {
+        if step % 3 == 0 {
+            for p in params {
+                *p *= 1.01;
+            }
+        }
+    });
+    let history = Trainer::new(config, probe)?.fit(&mut net, &data)?;
+    assert_eq!(history.steps, 6);
+    for (record, rate) in history.epochs.iter().zip([2.0, 5.0]) {
+        assert_relative_eq!(record.learning_rate, rate);
+        assert_eq!(record.update_ratios.len(), 3);
+        for &ratio in &record.update_ratios {
+            assert_relative_eq!(ratio, 0.01, max_relative = LAST_STEP_TOL);
+        }
+    }
+    Ok(())
+}
+
