@@ -1198,3 +1198,43 @@ fn the_rate_and_update_ratios_recorded_are_those_of_the_epochs_last_step() -> Te
     Ok(())
 }
 
+/// The divergence guard counts steps within the epoch. Five samples in batches of 2 make 3
+/// steps an epoch (2, 2 and 1 samples); a probe that writes an infinity into the weight on
+/// its sixth step, the last (partial) batch of epoch 2, must be reported as epoch 2, step 3,
+/// and the network keeps the parameters from before that step (the probe moved nothing
+/// before).
+#[test]
+fn a_divergence_in_a_later_epoch_names_that_epoch_and_its_step() -> TestResult {
+    let data = one_feature(&[1.0, 2.0, 3.0, 4.0, 5.0], &[0, 1, 0, 1, 0])?;
+    let mut net = identity_line();
+    let start = net.params().to_vec();
+    let config = TrainConfig {
+        epochs: 3,
+        batch_size: 2,
+        ..TrainConfig::default()
+    };
+    let probe = Probe::new(|step, params| {
+        if step == 6 {
+            params[0] = f64::INFINITY;
+        }
+    });
+    let error = Trainer::new(config, probe)?
+        .fit(&mut net, &data)
+        .expect_err("the sixth step writes an infinity");
+    assert_eq!(
+        error,
+        Error::Diverged {
+            epoch: 2,
+            step: 3,
+            quantity: Quantity::Parameter,
+            layer: Some(0),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "training diverged at epoch 2, step 3: non-finite parameter in layer 0"
+    );
+    assert_eq!(net.params(), &start[..]);
+    Ok(())
+}
+
