@@ -1238,3 +1238,104 @@ fn a_divergence_in_a_later_epoch_names_that_epoch_and_its_step() -> TestResult {
     Ok(())
 }
 
+/// Early stopping, step by step. The probe sets the weight of `a = w x + b` to a planned
+/// value at each epoch's one step (`b` stays 0), and the validation sample `x = 1`, `y = 0`
+/// then has the loss `w^2 / 2`. An epoch improves when that is below the best so far minus
+/// `min_delta`; after `patience` epochs in a row without improvement training stops, unless
+/// that was the last epoch anyway; either way the network ends with the weight of the last
+/// epoch that improved (copied, so exactly that value).
+#[test]
+fn early_stopping_follows_min_delta_and_patience_and_restores_the_best_epoch() -> TestResult {
+    struct Case {
+        what: &'static str,
+        plan: &'static [f64],
+        patience: usize,
+        min_delta: f64,
+        epochs: usize,
+        // Epochs run, best epoch, stopped early.
+        expected: (usize, usize, bool),
+    }
+    let cases = [
+        Case {
+            // Losses 0.5, 0.125, 0.10125, 0.0968: the last two improve by less than 0.1.
+            what: "an improvement smaller than min_delta does not count",
+            plan: &[1.0, 0.5, 0.45, 0.44],
+            patience: 2,
+            min_delta: 0.1,
+            epochs: 10,
+            expected: (4, 2, true),
+        },
+        Case {
+            what: "an equal loss is no improvement",
+            plan: &[1.0],
+            patience: 2,
+            min_delta: 0.0,
+            epochs: 10,
+            expected: (3, 1, true),
+        },
+        Case {
+            // Losses 0.5, 0.72, 0.125, 0.18, 0.18: epoch 3 improves and restarts the count.
+            what: "an improvement restarts the count",
+            plan: &[1.0, 1.2, 0.5, 0.6],
+            patience: 2,
+            min_delta: 0.0,
+            epochs: 10,
+            expected: (5, 3, true),
+        },
+        Case {
+            // Losses 0.5, 0.125, 0.32.
+            what: "running all the epochs still restores the best",
+            plan: &[1.0, 0.5, 0.8],
+            patience: 5,
+            min_delta: 0.0,
+            epochs: 3,
+            expected: (3, 2, false),
+        },
+        Case {
+            what: "patience running out at the last epoch is not stopping early",
+            plan: &[1.0],
+            patience: 2,
+            min_delta: 0.0,
+            epochs: 3,
+            expected: (3, 1, false),
+        },
+    ];
+    let data = one_feature(&[1.0], &[0])?;
+    for case in cases {
+        let plan = case.plan;
+        let mut net = identity_line();
+        let weight = net.layers()[0].weights_range().start;
+        // The plan's last weight is kept for the epochs after it.
+        let probe = Probe::new(move |step, params| {
+            let epoch = usize::try_from(step).expect("a few steps");
+            params[weight] = plan[(epoch - 1).min(plan.len() - 1)];
+        });
+        let config = TrainConfig {
+            epochs: case.epochs,
+            batch_size: 1,
+            early_stopping: Some(EarlyStopping {
+                patience: case.patience,
+                min_delta: case.min_delta,
+            }),
+            ..TrainConfig::default()
+        };
+        let history =
+            Trainer::new(config, probe)?.fit_with_validation(&mut net, &data, Some(&data))?;
+        let (epochs_run, best_epoch, _) = case.expected;
+        assert_eq!(
+            (
+                history.epochs.len(),
+                history.best_epoch,
+                history.stopped_early
+            ),
+            case.expected,
+            "{}",
+            case.what
+        );
+        let best = plan[(best_epoch - 1).min(plan.len() - 1)];
+        assert_eq!(net.params(), &[best, 0.0][..], "{}", case.what);
+        assert_eq!(history.steps, epochs_run as u64);
+    }
+    Ok(())
+}
+
