@@ -1339,3 +1339,28 @@ fn early_stopping_follows_min_delta_and_patience_and_restores_the_best_epoch() -
     Ok(())
 }
 
+/// `validation_fraction` holds out exactly what `Dataset::stratified_split` with the
+/// trainer's seed holds out: the same history, bit for bit, as training on that split.
+#[test]
+fn the_validation_split_is_the_stratified_split_with_the_trainers_seed() -> TestResult {
+    let data = mlp::data::moons(40, 0.2, 1)?;
+    let config = TrainConfig {
+        epochs: 3,
+        batch_size: 5,
+        seed: 9,
+        validation_fraction: Some(0.25),
+        ..TrainConfig::default()
+    };
+    let split = Trainer::new(config, sgd(0.3))?.fit(&mut moons_net(0), &data)?;
+    let (train_set, validation) = data.stratified_split(0.25, 9)?;
+    assert_eq!(train_set.n_samples(), 30);
+    let given = Trainer::new(config, sgd(0.3))?.fit_with_validation(
+        &mut moons_net(0),
+        &train_set,
+        Some(&validation),
+    )?;
+    assert_eq!(bits(&split), bits(&given));
+    assert_eq!(split.steps, 3 * 6);
+    Ok(())
+}
+
