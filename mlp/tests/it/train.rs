@@ -1364,3 +1364,60 @@ fn the_validation_split_is_the_stratified_split_with_the_trainers_seed() -> Test
     Ok(())
 }
 
+/// Validation data is checked as the training data is, and its errors say it was the
+/// validation set.
+#[test]
+fn validation_data_that_does_not_fit_is_a_typed_error() -> TestResult {
+    let data = mlp::data::moons(20, 0.1, 0)?;
+    let config = TrainConfig {
+        batch_size: 4,
+        ..TrainConfig::default()
+    };
+    let mut net = moons_net(0);
+    let mut trainer = Trainer::new(config, sgd(0.1))?;
+    assert_eq!(
+        trainer
+            .fit_with_validation(&mut net, &data, Some(&perceptron::data::iris()))
+            .err(),
+        Some(Error::InputWidth {
+            expected: 2,
+            found: 4
+        })
+    );
+    let spirals = mlp::data::spirals(5, 3, 0.1, 0)?;
+    assert_eq!(
+        trainer
+            .fit_with_validation(&mut net, &data, Some(&spirals))
+            .err(),
+        Some(Error::TooManyClasses {
+            n_classes: 3,
+            n_outputs: 1
+        })
+    );
+    // 1e39 is a finite f64 but beyond f32's range: row 1, column 0 of the validation set.
+    let huge = Dataset::new(
+        vec![0.0, 1.0, 1e39, 0.0],
+        2,
+        vec![0, 1],
+        vec!["a".into(), "b".into()],
+        vec!["0".into(), "1".into()],
+    )?;
+    let mut net32: Mlp<f32> = Mlp::<f32>::builder(2)
+        .output(1, Activation::Sigmoid)
+        .build()?;
+    let sgd32 = Sgd::<f32>::new(SgdConfig::default())?;
+    let error = Trainer::new(config, sgd32)?.fit_with_validation(&mut net32, &data, Some(&huge));
+    assert!(
+        matches!(
+            error,
+            Err(Error::NonFiniteFeature {
+                set: "validation",
+                row: 1,
+                column: 0,
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    Ok(())
+}
