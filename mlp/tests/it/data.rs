@@ -334,3 +334,60 @@ proptest::proptest! {
         }
     }
 }
+
+/// The spirals' angle noise has the requested standard deviation, and each arm draws its
+/// own. With one seed the noisy and the noiseless spirals draw the same normals (the
+/// noiseless one multiplies them by 0), so a point's turn from its noiseless place, wrapped
+/// into `(-pi, pi]`, is exactly its `noise * epsilon` up to the angle roundings of
+/// `ANGLE_TOL` (negligible here); with `noise = 0.2` a wrap would need a draw beyond 15
+/// standard deviations. The centres (radius 0) have no angle and are left out, which leaves
+/// `m = 2 * 2000` draws: as in the moons test the mean may stray by `STANDARD_ERRORS` standard
+/// errors `sigma / sqrt(m)` (0.016) and the standard deviation by `STANDARD_ERRORS` relative
+/// standard errors `1 / sqrt(2 (m - 1))` (5.6 %). The sample correlation of two independent
+/// arms' 2000 draws has standard error `1 / sqrt(2000)` = 0.022, so it may stray from 0 by
+/// `STANDARD_ERRORS` of those (0.11); arms drawing the same normals would correlate fully.
+/// A variance passed as the standard deviation (0.04) is off by 80 %.
+#[test]
+fn spiral_angle_noise_has_the_requested_standard_deviation_on_every_arm() -> Result<(), Error> {
+    let (n_per_class, sigma) = (2001, 0.2);
+    let clean = data::spirals(n_per_class, 2, 0.0, 8)?;
+    let noisy = data::spirals(n_per_class, 2, sigma, 8)?;
+    let turn = |i: usize| {
+        let (a, b) = (clean.row(i), noisy.row(i));
+        let turn = (b[0].atan2(b[1]) - a[0].atan2(a[1])).rem_euclid(TAU);
+        if turn > TAU / 2.0 { turn - TAU } else { turn }
+    };
+    let arms: Vec<Vec<f64>> = (0..2)
+        .map(|arm| {
+            (1..n_per_class)
+                .map(|i| turn(arm * n_per_class + i))
+                .collect()
+        })
+        .collect();
+    let all: Vec<f64> = arms.concat();
+    let m = all.len() as f64;
+    let mean = all.iter().sum::<f64>() / m;
+    let std = (all.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
+    let mean_tol = STANDARD_ERRORS * sigma / m.sqrt();
+    assert!(
+        mean.abs() < mean_tol,
+        "mean turn {mean}, allowed {mean_tol}"
+    );
+    let std_tol = STANDARD_ERRORS / (2.0 * (m - 1.0)).sqrt();
+    assert_relative_eq!(std, sigma, max_relative = std_tol);
+
+    let n = arms[0].len() as f64;
+    let centred = |arm: &[f64]| -> Vec<f64> {
+        let mean = arm.iter().sum::<f64>() / n;
+        arm.iter().map(|v| v - mean).collect()
+    };
+    let (first, second) = (centred(&arms[0]), centred(&arms[1]));
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let correlation = dot(&first, &second) / (dot(&first, &first) * dot(&second, &second)).sqrt();
+    let correlation_tol = STANDARD_ERRORS / n.sqrt();
+    assert!(
+        correlation.abs() < correlation_tol,
+        "correlation of the arms' noise {correlation}, allowed {correlation_tol}"
+    );
+    Ok(())
+}
