@@ -223,3 +223,27 @@ fn a_failed_rename_is_an_error_and_leaves_no_temporary_file() {
     assert_eq!(names_in(&dir.0), ["net.json"]);
     assert_eq!(names_in(&target), ["keep"]);
 }
+
+/// A save replaces the file instead of rewriting it: whoever holds the old file (here a hard
+/// link to it, which shares its contents) still reads the whole old network, while the path
+/// now holds the whole new one. A save that wrote into the target itself would change what
+/// both names read, and a crash in the middle would leave a half-written file.
+#[test]
+fn a_save_replaces_the_file_instead_of_rewriting_it() {
+    let dir = TempDir::new("replace");
+    let path = dir.0.join("net.json");
+    let old = network::<f64>();
+    old.save(&path).unwrap();
+    let link = dir.0.join("old.json");
+    std::fs::hard_link(&path, &link).unwrap();
+    let mut new = network::<f64>();
+    new.params_mut()[0] += 1.0;
+    new.save(&path).unwrap();
+    assert_eq!(Mlp::<f64>::load(&path).unwrap(), new);
+    assert_eq!(
+        Mlp::<f64>::load(&link).unwrap(),
+        old,
+        "the old file is untouched"
+    );
+    assert_eq!(names_in(&dir.0), ["net.json", "old.json"]);
+}
