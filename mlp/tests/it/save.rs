@@ -247,3 +247,37 @@ fn a_save_replaces_the_file_instead_of_rewriting_it() {
     );
     assert_eq!(names_in(&dir.0), ["net.json", "old.json"]);
 }
+
+/// What the damaged-files test leaves out: a file of another format, and a non-finite
+/// parameter in a later layer (the error names that layer).
+#[test]
+fn other_formats_and_non_finite_parameters_anywhere_are_typed_errors() {
+    let json = network::<f64>().to_json().unwrap();
+    let other = json.replacen("\"format\":\"mlp\"", "\"format\":\"onnx\"", 1);
+    assert_ne!(other, json);
+    match Mlp::<f64>::from_json(&other) {
+        Err(Error::Format { message }) => assert!(message.contains("onnx"), "{message}"),
+        other => panic!("expected a format error, got {other:?}"),
+    }
+    // The last parameter is the output layer's (layer 2) last bias.
+    let last_param = |json: &str, value: &str| {
+        let end = json.rfind(']').unwrap();
+        let start = json[..end].rfind(',').unwrap() + 1;
+        format!("{}{value}{}", &json[..start], &json[end..])
+    };
+    assert_eq!(
+        Mlp::<f64>::from_json(&last_param(&json, "null")),
+        Err(Error::NonFinite {
+            quantity: Quantity::Parameter,
+            layer: Some(2)
+        })
+    );
+    // In an f32 file, 1e30 is a parameter and 1e39, beyond f32's range, a format error (as
+    // 1e999 in an f64 file): the JSON reader refuses it before the finiteness check.
+    let json32 = network::<f32>().to_json().unwrap();
+    assert!(Mlp::<f32>::from_json(&last_param(&json32, "1e30")).is_ok());
+    match Mlp::<f32>::from_json(&last_param(&json32, "1e39")) {
+        Err(Error::Format { message }) => assert!(message.contains("out of range"), "{message}"),
+        other => panic!("expected a format error, got {other:?}"),
+    }
+}
