@@ -476,3 +476,22 @@ fn dense_targets_for_zero_outputs_describe_no_samples_instead_of_dividing_by_zer
     assert_eq!(Targets::Dense(&[1.0_f64, 2.0]).n_samples(2), Some(1));
     assert_eq!(Targets::Dense(&[1.0_f64, 2.0, 3.0]).n_samples(2), None);
 }
+
+/// The L2 factor's range is "finite and >= 0": the infinities are refused like NaN and
+/// negative numbers, with the value and the range in the error.
+#[test]
+fn an_infinite_l2_factor_is_rejected_by_the_builder() {
+    for lambda in [f64::INFINITY, f64::NEG_INFINITY] {
+        let builder = Mlp::<f64>::builder(2)
+            .output(1, Activation::Sigmoid)
+            .l2(lambda);
+        assert_eq!(
+            build(&builder),
+            Err(Error::InvalidHyperparameter {
+                name: "l2",
+                value: lambda,
+                allowed: "finite and >= 0"
+            })
+        );
+    }
+}
