@@ -495,3 +495,12 @@ fn an_infinite_l2_factor_is_rejected_by_the_builder() {
         );
     }
 }
+
+/// A second output layer is a layer after the output, like a hidden one.
+#[test]
+fn a_second_output_layer_is_rejected_by_the_builder() {
+    let twice = Mlp::<f64>::builder(2)
+        .output(3, Activation::Tanh)
+        .output(1, Activation::Sigmoid);
+    assert_eq!(build(&twice), Err(Error::LayerAfterOutput));
+}
