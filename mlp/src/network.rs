@@ -345,7 +345,9 @@ impl MlpBuilder {
         self
     }
 
-    /// Seeds the `ChaCha8` generator the weights are drawn from (default 0).
+    /// Seeds the `ChaCha8` generator the weights are drawn from (default 0): one generator,
+    /// `ChaCha8Rng::seed_from_u64(seed)`, fills each layer's weights with [`Init::fill`] in
+    /// turn, from the first layer to the output layer, so no two layers share draws.
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;

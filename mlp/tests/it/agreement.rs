@@ -486,6 +486,36 @@ fn initialisations_follow_the_textbook_formulas_and_the_builder_recommends_by_ac
     );
 }
 
+/// The builder draws every layer from one `ChaCha8` generator seeded once, in layer order,
+/// each layer with its own activation's recommended initialisation (`Tanh`: Glorot uniform;
+/// `Relu`: He normal), as `MlpBuilder::seed` documents: replaying that stream with
+/// `Init::fill` gives the network's weights to the bit. A generator reseeded for each layer
+/// (so that layers repeat each other's draws), or every layer initialised for the first
+/// layer's activation, gives other weights; the biases start at 0.
+#[test]
+fn the_builder_draws_each_layer_from_one_stream_with_its_own_initialisation() {
+    use rand::SeedableRng;
+    let net: Mlp<f64> = Mlp::<f64>::builder(5)
+        .hidden(7, Activation::Tanh)
+        .hidden(7, Activation::Relu)
+        .output(3, Activation::Identity)
+        .seed(11)
+        .build()
+        .unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    for (layer, init) in
+        net.layers()
+            .iter()
+            .zip([Init::GlorotUniform, Init::HeNormal, Init::GlorotUniform])
+    {
+        let mut expected = vec![0.0; layer.n_outputs() * layer.n_inputs()];
+        init.fill(layer.n_inputs(), layer.n_outputs(), &mut rng, &mut expected);
+        let weights = &net.params()[layer.weights_range()];
+        assert_eq!(weights, &expected[..], "{init:?} layer");
+        assert!(net.params()[layer.biases_range()].iter().all(|&b| b == 0.0));
+    }
+}
+
 /// A batch smaller than the previous one, through the same workspace, gives exactly what a
 /// fresh workspace gives: the passes read only the first `batch` samples of each buffer,
 /// never what the larger batch left behind it. A fresh workspace holds zeros there, so a
