@@ -109,30 +109,14 @@ impl Chain {
         let mut u = x;
         let mut product = T::one();
         for function in &self.functions {
-            let overflow = |value: T| Error::ChainOverflow {
-                function: function.name(),
-                input: u.to_f64(),
-                value: value.to_f64(),
-            };
-            let factor = function.derivative(u)?;
-            if !factor.to_f64().is_finite() {
-                return Err(overflow(factor));
-            }
-            let next = function.eval(u)?;
-            if !next.to_f64().is_finite() {
-                return Err(overflow(next));
-            }
-            product *= factor;
-            u = next;
+            product *= function.derivative(u)?;
+            u = function.eval(u)?;
         }
-        if !product.to_f64().is_finite() {
-            return Err(Error::ChainOverflow {
-                function: "the product of the local factors",
-                input: x.to_f64(),
-                value: product.to_f64(),
-            });
+        if product.to_f64().is_finite() {
+            Ok(product)
+        } else {
+            Err(self.overflow(x))
         }
-        Ok(product)
     }
 
     /// Work the chain rule out at `x`, keeping every intermediate quantity.
@@ -140,10 +124,13 @@ impl Chain {
     /// # Errors
     ///
     /// [`Error::NonFinitePoint`] if `x` is not finite; [`Error::Domain`] if an inner value
-    /// leaves the domain of the function it feeds; [`Error::ChainOverflow`] naming the
-    /// function and its input if an inner value or a local factor is not finite in `f64`
-    /// (`exp` beyond 709.8, say), or the product of the factors overflows: `ln(exp(x))` at
-    /// `x = 1000` would otherwise report the derivative $0 \cdot \infty$ = NaN instead of 1.
+    /// leaves the domain of the function it feeds; [`Error::ChainOverflow`] if the
+    /// derivative is not finite, naming the first function whose local factor or value is
+    /// not finite in `f64` and its input (`exp` beyond 709.8, say), or else the product of
+    /// the factors: `ln(exp(x))` at `x = 1000` would otherwise report the derivative
+    /// $0 \cdot \infty$ = NaN instead of 1. An infinite inner value whose chain still has a
+    /// finite derivative (a sigmoid of $x^2$ at $x = 10^{200}$: $0$) is not an error, since
+    /// that derivative is the limit the IEEE arithmetic computes.
     pub fn derive(&self, x: f64) -> Result<Derivation, Error> {
         if !x.is_finite() {
             return Err(Error::NonFinitePoint(x));
@@ -153,30 +140,13 @@ impl Chain {
         inner_values.push(x);
         let mut u = x;
         for function in &self.functions {
-            let overflow = |value: f64| Error::ChainOverflow {
-                function: function.name(),
-                input: u,
-                value,
-            };
-            let factor = function.derivative(u)?;
-            if !factor.is_finite() {
-                return Err(overflow(factor));
-            }
-            let next = function.eval(u)?;
-            if !next.is_finite() {
-                return Err(overflow(next));
-            }
-            local_factors.push(factor);
-            u = next;
+            local_factors.push(function.derivative(u)?);
+            u = function.eval(u)?;
             inner_values.push(u);
         }
         let derivative: f64 = local_factors.iter().product();
         if !derivative.is_finite() {
-            return Err(Error::ChainOverflow {
-                function: "the product of the local factors",
-                input: x,
-                value: derivative,
-            });
+            return Err(self.overflow(x));
         }
         Ok(Derivation {
             chain: self.clone(),
@@ -184,6 +154,35 @@ impl Chain {
             local_factors,
             derivative,
         })
+    }
+
+    /// Why the derivative at `x` is not finite (only called when it is not, so the cost of
+    /// the checks stays off the path that succeeds): the first function, in order, whose
+    /// local factor or value is not finite, with its input, or else the product.
+    fn overflow<T: Real>(&self, x: T) -> Error {
+        let mut u = x;
+        let mut product = T::one();
+        for function in &self.functions {
+            let (Ok(factor), Ok(next)) = (function.derivative(u), function.eval(u)) else {
+                break; // unreachable: the pass before succeeded on the same values
+            };
+            for value in [factor, next] {
+                if !value.to_f64().is_finite() {
+                    return Error::ChainOverflow {
+                        function: function.name(),
+                        input: u.to_f64(),
+                        value: value.to_f64(),
+                    };
+                }
+            }
+            product *= factor;
+            u = next;
+        }
+        Error::ChainOverflow {
+            function: "the product of the local factors",
+            input: x.to_f64(),
+            value: product.to_f64(),
+        }
     }
 
     /// The names used when printing: `x`, the inner variables, then `y`.

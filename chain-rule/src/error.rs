@@ -38,9 +38,9 @@ pub enum Error {
     },
     /// The point $x$ where a derivative is estimated must be finite.
     NonFinitePoint(f64),
-    /// Working a chain out, a function's value or derivative, or the product of the local
-    /// factors, overflowed to an infinity or became NaN (for example $e^u$ beyond
-    /// $u \approx 709.8$).
+    /// The chain's derivative is not finite: the first function whose value or local
+    /// factor overflowed to an infinity or became NaN (for example $e^u$ beyond
+    /// $u \approx 709.8$), or else the product of the local factors.
     ChainOverflow {
         /// The function's name (or `"the product of the local factors"`).
         function: &'static str,

@@ -159,6 +159,21 @@ fn a_chain_whose_inner_value_overflows_is_an_error_not_a_nan_derivative() {
     // Within range nothing changes: ln(exp(x)) at 700 has derivative 1.
     let at_700 = chain.derive(700.0).unwrap().derivative();
     assert!((at_700 - 1.0).abs() < 1e-12, "{at_700}");
+    // An inner value may overflow when the derivative does not: sigmoid(x^2) at x = 1e200 has
+    // u = inf and sigmoid'(inf) = 0, so the product 2e200 * 0 = 0, the limit of the true
+    // derivative sigmoid'(x^2) 2x (which decays like 2x e^(-x^2)). Both ways agree on it.
+    let squashed = Chain::new(vec![Elementary::Powi(2), Elementary::Sigmoid]).unwrap();
+    let derivation = squashed.derive(1e200).unwrap();
+    // Exact zeros and an exact infinity: compared by their bits.
+    assert_eq!(derivation.derivative().to_bits(), 0.0_f64.to_bits());
+    assert_eq!(
+        derivation.inner_values()[1].to_bits(),
+        f64::INFINITY.to_bits()
+    );
+    assert_eq!(
+        squashed.derivative(1e200).map(f64::to_bits),
+        Ok(0.0_f64.to_bits())
+    );
 }
 
 #[test]
