@@ -32,18 +32,30 @@ use crate::modes::check_value;
 /// assert!((m - 136.0_f64.sqrt()).abs() < 1e-14);
 /// ```
 pub fn magnitude(v: &[f64]) -> f64 {
-    let squares: f64 = v.iter().map(|v_i| v_i * v_i).sum();
+    magnitude_of(v.iter().copied())
+}
+
+/// [`magnitude`] of any sequence of values that can be walked more than once (`mlp` measures
+/// each layer of an `f32` gradient widened on the fly, without a copy).
+///
+/// The first pass, the plain sum of squares, is the only one a normal vector pays for; the
+/// rescaled second and third passes run only when that sum overflows or underflows.
+pub fn magnitude_of(values: impl Iterator<Item = f64> + Clone) -> f64 {
+    let squares: f64 = values.clone().map(|v| v * v).sum();
     if squares.is_finite() && squares >= f64::MIN_POSITIVE {
         return squares.sqrt();
     }
-    if v.iter().any(|v_i| v_i.is_nan()) {
-        return f64::NAN;
+    let mut largest = 0.0_f64;
+    for v in values.clone() {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        largest = largest.max(v.abs());
     }
-    let largest = v.iter().fold(0.0_f64, |m, v_i| m.max(v_i.abs()));
     if largest.is_infinite() || largest == 0.0 {
         return largest;
     }
-    let scaled: f64 = v.iter().map(|v_i| (v_i / largest) * (v_i / largest)).sum();
+    let scaled: f64 = values.map(|v| (v / largest) * (v / largest)).sum();
     largest * scaled.sqrt()
 }
 

@@ -56,7 +56,7 @@ pub mod test_functions;
 pub use check::{
     CheckMode, Comparison, GradientChecker, GradientReport, check_gradient, relative_error,
 };
-pub use direction::{directional_derivative, magnitude, unit_direction};
+pub use direction::{directional_derivative, magnitude, magnitude_of, unit_direction};
 pub use error::{Argument, Error, Probe};
 pub use function::{ScalarFunction, VectorFunction};
 pub use hessian::{hessian, hessian_vector_product};

@@ -198,7 +198,9 @@ impl<T: Scalar> Mlp<T> {
         Ok(self
             .layers
             .iter()
-            .map(|layer| euclidean_norm(flat[layer.params_range()].iter().map(|v| v.widen())))
+            .map(|layer| {
+                gradient::magnitude_of(flat[layer.params_range()].iter().map(|v| v.widen()))
+            })
             .collect())
     }
 
@@ -483,31 +485,4 @@ pub(crate) fn row_major<T: Scalar>(data: &[T], rows: usize, cols: usize) -> View
 /// A column-major `rows × cols` view of `data` (row stride 1, column stride `rows`).
 pub(crate) fn col_major<T: Scalar>(data: &[T], rows: usize, cols: usize) -> View<'_, T> {
     View::from_slice_with_strides_generic(data, Dyn(rows), Dyn(cols), Dyn(1), Dyn(rows))
-}
-
-/// $\lVert v \rVert_2$ of finite entries without overflow or underflow in the squares.
-///
-/// The plain sum of squares, when it is a normal number; otherwise (a square above
-/// `f64::MAX`, from entries beyond about $1.3 \cdot 10^{154}$, or squares below the smallest
-/// normal number, from entries below about $10^{-154}$) the sum of the squares of
-/// $v_i / m$ with $m = \max_i |v_i|$, times $m$, as `hypot` does. The first pass is the one a
-/// training step pays for; the second runs only in those ranges. NaN if an entry is NaN,
-/// infinite if one is infinite.
-pub(crate) fn euclidean_norm(values: impl Iterator<Item = f64> + Clone) -> f64 {
-    let squares: f64 = values.clone().map(|v| v * v).sum();
-    if squares.is_finite() && squares >= f64::MIN_POSITIVE {
-        return squares.sqrt();
-    }
-    let mut largest = 0.0_f64;
-    for v in values.clone() {
-        if v.is_nan() {
-            return f64::NAN;
-        }
-        largest = largest.max(v.abs());
-    }
-    if largest.is_infinite() || largest <= 0.0 {
-        return largest;
-    }
-    let scaled: f64 = values.map(|v| (v / largest) * (v / largest)).sum();
-    largest * scaled.sqrt()
 }

@@ -62,7 +62,6 @@ use crate::backprop::Evaluation;
 use crate::error::Quantity;
 use crate::loss::Targets;
 use crate::network::Mlp;
-use crate::network::euclidean_norm;
 use crate::scalar::Scalar;
 use crate::workspace::Workspace;
 
@@ -808,7 +807,8 @@ impl<T: Scalar> Run<T> {
             });
         }
         for (l, layer) in net.layers().iter().enumerate() {
-            let norm = euclidean_norm(self.grad[layer.params_range()].iter().map(|g| g.widen()));
+            let norm =
+                gradient::magnitude_of(self.grad[layer.params_range()].iter().map(|g| g.widen()));
             if !norm.is_finite() {
                 return Err(Failure::Diverged {
                     quantity: Quantity::Gradient,
@@ -857,13 +857,13 @@ fn fill_update_ratios<T: Scalar>(net: &Mlp<T>, before: &[T], after: &[T], ratios
     for (ratio, layer) in ratios.iter_mut().zip(net.layers()) {
         let range = layer.params_range();
         let (before, after) = (&before[range.clone()], &after[range]);
-        let change = euclidean_norm(
+        let change = gradient::magnitude_of(
             before
                 .iter()
                 .zip(after)
                 .map(|(&b, &a)| a.widen() - b.widen()),
         );
-        let size = euclidean_norm(before.iter().map(|b| b.widen()));
+        let size = gradient::magnitude_of(before.iter().map(|b| b.widen()));
         *ratio = if size > 0.0 { change / size } else { 0.0 };
     }
 }

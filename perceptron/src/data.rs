@@ -388,25 +388,18 @@ pub struct Standardizer {
 }
 
 /// Column `j`'s mean and standard deviation without overflow for any finite values: a running
-/// mean $\mu \leftarrow \mu + (x - \mu)/k$, and the deviations divided by the largest one,
-/// $m$, so that $s = m \sqrt{\frac1n \sum_i ((x_{ij} - \mu) / m)^2}$. Infinite only when a
-/// deviation itself exceeds `f64::MAX` (a column spanning more than the whole `f64` range).
+/// mean $\mu \leftarrow \mu + (x - \mu)/k$, and $s = \lVert x_{\cdot j} - \mu \rVert / \sqrt n$
+/// with the length computed by `gradient::magnitude_of`, which rescales squares that overflow.
+/// Infinite only when a deviation itself exceeds `f64::MAX` (a column spanning more than the
+/// whole `f64` range).
 fn column_mean_and_std_scaled(data: &Dataset, j: usize) -> (f64, f64) {
     let mut mean = 0.0;
     for (k, row) in data.rows().enumerate() {
         mean += (row[j] - mean) / (k + 1) as f64;
     }
-    let largest = data
-        .rows()
-        .fold(0.0_f64, |m, row| m.max((row[j] - mean).abs()));
-    if largest == 0.0 || !largest.is_finite() {
-        return (mean, largest);
-    }
-    let scaled: f64 = data
-        .rows()
-        .map(|row| ((row[j] - mean) / largest).powi(2))
-        .sum();
-    (mean, largest * (scaled / data.n_samples() as f64).sqrt())
+    let deviations = data.rows().map(|row| row[j] - mean);
+    let n = data.n_samples() as f64;
+    (mean, gradient::magnitude_of(deviations) / n.sqrt())
 }
 
 impl Standardizer {
