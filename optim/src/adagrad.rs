@@ -133,9 +133,8 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
                     "initial_accumulator_value",
                     self.config.initial_accumulator_value,
                 ),
-                ("eps", self.config.eps),
             ],
-            &[("eps", self.config.eps)],
+            Some(self.config.eps),
         )?;
         let c = self.config;
         if self.sum.is_empty() {

@@ -138,16 +138,17 @@ pub(crate) fn check_step<T: Float>(
 }
 
 /// Checks that hyperparameters already checked in `f64` survive the cast to the parameters'
-/// type `T`: each of `finite` stays finite (`f32` overflows beyond about `3.4e38`) and each of
-/// `nonzero` stays nonzero (`f32` rounds values up to `2^-150`, about `7e-46`, to 0); every
-/// finite `f64` does in `f64`, so only `f32` parameters can fail. Otherwise a setting
-/// valid in `f64` turns into an infinite step, or an `eps` of 0 and a 0 / 0, and the step
-/// writes NaN into the parameters without an error.
+/// type `T`: each of `finite`, and `eps` if the rule has one, stays finite (`f32` overflows
+/// beyond about `3.4e38`), and `eps` stays nonzero (`f32` rounds values up to `2^-150`, about
+/// `7e-46`, to 0); every finite `f64` does in `f64`, so only `f32` parameters can fail.
+/// Otherwise a setting valid in `f64` turns into an infinite step, or an `eps` of 0 and a
+/// 0 / 0, and the step writes NaN into the parameters without an error.
 pub(crate) fn check_in_type<T: Float>(
     finite: &[(&'static str, f64)],
-    nonzero: &[(&'static str, f64)],
+    eps: Option<f64>,
 ) -> Result<(), Error> {
-    for &(name, value) in finite {
+    let eps = eps.map(|value| ("eps", value));
+    for &(name, value) in finite.iter().chain(&eps) {
         if !cast::<T>(value).is_finite() {
             return Err(Error::InvalidHyperparameter {
                 name,
@@ -156,14 +157,14 @@ pub(crate) fn check_in_type<T: Float>(
             });
         }
     }
-    for &(name, value) in nonzero {
-        if cast::<T>(value).is_zero() {
-            return Err(Error::InvalidHyperparameter {
-                name,
-                value,
-                allowed: "(7e-46, inf) for f32 parameters (below, it rounds to 0)",
-            });
-        }
+    if let Some((name, value)) = eps
+        && cast::<T>(value).is_zero()
+    {
+        return Err(Error::InvalidHyperparameter {
+            name,
+            value,
+            allowed: "(7e-46, inf) for f32 parameters (below, it rounds to 0)",
+        });
     }
     Ok(())
 }

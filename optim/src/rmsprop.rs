@@ -145,9 +145,8 @@ impl<T: Float> Optimizer<T> for Rmsprop<T> {
             &[
                 ("learning_rate", self.config.learning_rate),
                 ("weight_decay", self.config.weight_decay),
-                ("eps", self.config.eps),
             ],
-            &[("eps", self.config.eps)],
+            Some(self.config.eps),
         )?;
         let c = self.config;
         let n = params.len();

@@ -145,7 +145,7 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
                 ("learning_rate", self.config.learning_rate),
                 ("weight_decay", self.config.weight_decay),
             ],
-            &[],
+            None,
         )?;
         let c = self.config;
         let k = Kernel {
