@@ -190,8 +190,10 @@ fn two_threads_sharing_each_large_product_give_the_one_thread_gradient() {
     two_threads_agree_with_one::<f32>(SHARED, &b, false);
 }
 
-#[test]
-fn a_non_finite_activation_in_the_second_part_is_named() {
+/// An f32 ReLU network and a split batch whose sample 200, in the second part (samples
+/// 151..301), has inputs of `f32::MAX / 2`: finite, so they pass the input check, but they
+/// overflow the first layer's pre-activations, and the loss is NaN. With its labels.
+fn overflowing_second_part() -> (Mlp<f32>, Vec<f32>, Vec<usize>) {
     let net: Mlp<f32> = builder(
         SPLIT,
         Activation::Relu,
@@ -202,9 +204,17 @@ fn a_non_finite_activation_in_the_second_part_is_named() {
     .build()
     .unwrap();
     let mut x = inputs::<f32>(SPLIT);
-    let bad = 200; // in the second part, samples 151..301
+    let bad = 200;
     x[bad * SPLIT.n_inputs..(bad + 1) * SPLIT.n_inputs].fill(f32::MAX / 2.0);
     let labels: Vec<usize> = (0..SPLIT.batch).map(|i| i % 10).collect();
+    (net, x, labels)
+}
+
+/// The overflow in the second part is named as with one thread (the helpers' workspaces are
+/// scanned): the first layer's activations, and no parameter is updated.
+#[test]
+fn a_non_finite_activation_in_the_second_part_is_named() {
+    let (net, x, labels) = overflowing_second_part();
     for threads in [1, 2] {
         let mut net = net.clone();
         let mut ws = net.workspace(SPLIT.batch).unwrap();
@@ -231,18 +241,7 @@ fn a_non_finite_activation_in_the_second_part_is_named() {
 /// the helpers' stale activations from the step before.
 #[test]
 fn a_later_unsplit_forward_pass_forgets_the_parts_of_the_last_split() {
-    let mut net: Mlp<f32> = builder(
-        SPLIT,
-        Activation::Relu,
-        Activation::Softmax,
-        Loss::SoftmaxCrossEntropy,
-        0.0,
-    )
-    .build()
-    .unwrap();
-    let mut x = inputs::<f32>(SPLIT);
-    x[200 * SPLIT.n_inputs..201 * SPLIT.n_inputs].fill(f32::MAX / 2.0);
-    let labels: Vec<usize> = (0..SPLIT.batch).map(|i| i % 10).collect();
+    let (mut net, x, labels) = overflowing_second_part();
     let mut ws = net.workspace(SPLIT.batch).unwrap();
     ws.set_threads(2).unwrap();
     let mut sgd = optim::Sgd::new(optim::SgdConfig::default()).unwrap();
