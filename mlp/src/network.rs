@@ -399,13 +399,14 @@ impl MlpBuilder {
     }
 }
 
-/// Checks a layer spec; shared by the builder and by loading.
+/// Checks a layer spec and returns its parameter count; shared by the builder and by
+/// loading (which compares the count with the file's before allocating anything).
 pub(crate) fn validate_spec(
     n_inputs: usize,
     widths: &[(usize, Activation)],
     loss: Loss,
     l2: f64,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     if n_inputs == 0 {
         return Err(Error::NoInputs);
     }
@@ -429,7 +430,7 @@ pub(crate) fn validate_spec(
             });
         }
     }
-    param_count(n_inputs, widths)?;
+    let n_params = param_count(n_inputs, widths)?;
     if output == Activation::Softmax && n_outputs < 2 {
         return Err(Error::SoftmaxSingleOutput);
     }
@@ -449,7 +450,7 @@ pub(crate) fn validate_spec(
             allowed: "finite and >= 0",
         });
     }
-    Ok(())
+    Ok(n_params)
 }
 
 /// The number of parameters of layers of `widths` after `n_inputs` inputs, or
@@ -457,7 +458,7 @@ pub(crate) fn validate_spec(
 /// or its `f64` buffer would exceed `isize::MAX` bytes (the most one allocation can hold), so
 /// absurd widths, from a caller or from a corrupted file, fail here instead of panicking on an
 /// overflow or aborting on an allocation.
-pub(crate) fn param_count(n_inputs: usize, widths: &[(usize, Activation)]) -> Result<usize, Error> {
+fn param_count(n_inputs: usize, widths: &[(usize, Activation)]) -> Result<usize, Error> {
     let largest = isize::MAX.unsigned_abs() / std::mem::size_of::<f64>();
     let mut total = 0_usize;
     let mut fan_in = n_inputs;

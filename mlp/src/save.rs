@@ -168,8 +168,8 @@ impl<T: Scalar> Mlp<T> {
             .collect();
         // The spec and its parameter count are checked before the buffer is allocated: a
         // corrupted width must not make `from_spec` allocate terabytes.
-        crate::network::validate_spec(loaded.n_inputs, &widths, loaded.loss, loaded.l2)?;
-        let expected = crate::network::param_count(loaded.n_inputs, &widths)?;
+        let expected =
+            crate::network::validate_spec(loaded.n_inputs, &widths, loaded.loss, loaded.l2)?;
         if loaded.params.len() != expected {
             return Err(Error::ParameterLength {
                 expected,
