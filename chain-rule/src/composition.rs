@@ -115,7 +115,7 @@ impl Chain {
         if product.to_f64().is_finite() {
             Ok(product)
         } else {
-            Err(self.overflow(x))
+            Err(self.overflow(x)?)
         }
     }
 
@@ -146,7 +146,7 @@ impl Chain {
         }
         let derivative: f64 = local_factors.iter().product();
         if !derivative.is_finite() {
-            return Err(self.overflow(x));
+            return Err(self.overflow(x)?);
         }
         Ok(Derivation {
             chain: self.clone(),
@@ -158,31 +158,30 @@ impl Chain {
 
     /// Why the derivative at `x` is not finite (only called when it is not, so the cost of
     /// the checks stays off the path that succeeds): the first function, in order, whose
-    /// local factor or value is not finite, with its input, or else the product.
-    fn overflow<T: Real>(&self, x: T) -> Error {
+    /// local factor or value is not finite, with its input, or else the product. (The walk
+    /// repeats the pass that just succeeded, so its own errors cannot occur; they pass through.)
+    fn overflow<T: Real>(&self, x: T) -> Result<Error, Error> {
         let mut u = x;
         let mut product = T::one();
         for function in &self.functions {
-            let (Ok(factor), Ok(next)) = (function.derivative(u), function.eval(u)) else {
-                break; // unreachable: the pass before succeeded on the same values
-            };
+            let (factor, next) = (function.derivative(u)?, function.eval(u)?);
             for value in [factor, next] {
                 if !value.to_f64().is_finite() {
-                    return Error::ChainOverflow {
+                    return Ok(Error::ChainOverflow {
                         function: function.name(),
                         input: u.to_f64(),
                         value: value.to_f64(),
-                    };
+                    });
                 }
             }
             product *= factor;
             u = next;
         }
-        Error::ChainOverflow {
+        Ok(Error::ChainOverflow {
             function: "the product of the local factors",
             input: x.to_f64(),
             value: product.to_f64(),
-        }
+        })
     }
 
     /// The names used when printing: `x`, the inner variables, then `y`.
