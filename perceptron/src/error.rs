@@ -100,6 +100,11 @@ pub enum Error {
     },
     /// A neuron must have at least one input.
     NoInputs,
+    /// A neuron with `n_inputs` inputs has more parameters ($n + 1$) than memory can hold.
+    TooManyInputs {
+        /// The inputs asked for.
+        n_inputs: usize,
+    },
     /// A binary task got a data set with another number of classes.
     NotBinary {
         /// Number of classes of the data set.
@@ -199,6 +204,10 @@ impl fmt::Display for Error {
             }
             Self::NonFiniteInput { index, value } => write!(f, "input {index} is {value}"),
             Self::NoInputs => write!(f, "a neuron needs at least one input"),
+            Self::TooManyInputs { n_inputs } => write!(
+                f,
+                "a neuron with {n_inputs} inputs has more parameters than memory can hold"
+            ),
             Self::NotBinary { n_classes } => write!(
                 f,
                 "a single neuron separates 2 classes, the data set has {n_classes}"

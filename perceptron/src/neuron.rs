@@ -146,9 +146,12 @@ impl Neuron {
     ///
     /// # Errors
     ///
-    /// [`Error::NoInputs`] if `n_inputs` is 0.
+    /// [`Error::NoInputs`] if `n_inputs` is 0, [`Error::TooManyInputs`] if its $n + 1$
+    /// parameters do not fit in memory.
     pub fn zeros(n_inputs: usize) -> Result<Self, Error> {
-        Self::from_params(vec![0.0; n_inputs + 1])
+        let mut params = param_buffer(n_inputs)?;
+        params.resize(n_inputs + 1, 0.0);
+        Self::from_params(params)
     }
 
     /// Weights and bias drawn uniformly from $(-k, k)$ with $k = 1/\sqrt{n}$, `PyTorch`'s
@@ -156,14 +159,17 @@ impl Neuron {
     ///
     /// # Errors
     ///
-    /// [`Error::NoInputs`] if `n_inputs` is 0.
+    /// [`Error::NoInputs`] if `n_inputs` is 0, [`Error::TooManyInputs`] if its $n + 1$
+    /// parameters do not fit in memory.
     pub fn random(n_inputs: usize, seed: u64) -> Result<Self, Error> {
         if n_inputs == 0 {
             return Err(Error::NoInputs);
         }
+        let mut params = param_buffer(n_inputs)?;
         let k = 1.0 / (n_inputs as f64).sqrt();
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        Self::from_params((0..=n_inputs).map(|_| rng.random_range(-k..k)).collect())
+        params.extend((0..=n_inputs).map(|_| rng.random_range(-k..k)));
+        Self::from_params(params)
     }
 
     /// Number of inputs $n$ (number of weights).
@@ -427,4 +433,15 @@ fn check_finite_inputs(x: &[f64]) -> Result<(), Error> {
         }),
         None => Ok(()),
     }
+}
+
+/// An empty buffer with room for the $n + 1$ parameters of a neuron with `n_inputs` inputs,
+/// or [`Error::TooManyInputs`] if they overflow or the allocator refuses them.
+fn param_buffer(n_inputs: usize) -> Result<Vec<f64>, Error> {
+    let mut params = Vec::new();
+    n_inputs
+        .checked_add(1)
+        .and_then(|len| params.try_reserve_exact(len).ok())
+        .ok_or(Error::TooManyInputs { n_inputs })?;
+    Ok(params)
 }

@@ -184,7 +184,8 @@ pub fn train<O: Optimizer<f64> + ?Sized>(
     let mut batch_inputs = Vec::with_capacity(batch_size * n_inputs);
     let mut batch_targets = Vec::with_capacity(batch_size);
     let mut previous = neuron.params().to_vec();
-    let mut records = Vec::with_capacity(config.epochs + 1);
+    // Not preallocated: `epochs + 1` overflows for `usize::MAX`, and a huge capacity aborts.
+    let mut records = Vec::new();
     records.push(record(0, neuron, train_set, validation, config.loss)?);
     for epoch in 0..config.epochs {
         if config.shuffle {

@@ -7,6 +7,22 @@ use perceptron::{Batching, Error, Loss, Neuron, TrainConfig, data, train};
 fn neuron_refuses_bad_shapes_inputs_targets_and_parameters() {
     assert_eq!(Neuron::new(vec![], 0.0), Err(Error::NoInputs));
     assert_eq!(Neuron::zeros(0), Err(Error::NoInputs));
+    // n + 1 parameters overflow usize (this panicked), exceed isize::MAX bytes (2^60 + 1
+    // f64s), or are past any address space (2^56 + 1 f64s, 2^59 bytes; this aborted).
+    for n_inputs in [usize::MAX, 1 << 60, 1 << 56] {
+        assert_eq!(
+            Neuron::zeros(n_inputs),
+            Err(Error::TooManyInputs { n_inputs })
+        );
+        assert_eq!(
+            Neuron::random(n_inputs, 0),
+            Err(Error::TooManyInputs { n_inputs })
+        );
+    }
+    assert_eq!(
+        Error::TooManyInputs { n_inputs: 1 << 60 }.to_string(),
+        "a neuron with 1152921504606846976 inputs has more parameters than memory can hold"
+    );
     assert!(matches!(
         Neuron::new(vec![1.0, f64::NAN], 0.0),
         Err(Error::NonFiniteParameter { index: 1, .. })
