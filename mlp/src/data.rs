@@ -50,6 +50,12 @@ pub enum Error {
         /// The smallest allowed value.
         minimum: usize,
     },
+    /// More samples were asked for than memory can hold (their two coordinates and label).
+    TooManySamples {
+        /// What was asked for (for the spirals, points per class times classes, which can
+        /// overflow `usize`).
+        requested: u128,
+    },
     /// The compressed digits file could not be decompressed.
     Decompress(String),
     /// A line of a CSV file could not be read or has the wrong shape.
@@ -77,6 +83,9 @@ impl fmt::Display for Error {
                 f,
                 "at least {minimum} classes are needed, found {requested}"
             ),
+            Self::TooManySamples { requested } => {
+                write!(f, "{requested} samples do not fit in memory")
+            }
             Self::Decompress(reason) => write!(f, "cannot decompress the data: {reason}"),
             Self::Csv { line, reason } => write!(f, "line {line}: {reason}"),
             Self::Dataset(error) => write!(f, "invalid data set: {error}"),
@@ -147,7 +156,8 @@ pub fn xor() -> Dataset {
 ///
 /// # Errors
 /// [`Error::TooFewSamples`] if `n < 2` (each moon needs a point), [`Error::InvalidNoise`]
-/// unless `noise` is finite and `>= 0`.
+/// unless `noise` is finite and `>= 0`, [`Error::TooManySamples`] if `n` points do not fit in
+/// memory.
 ///
 /// ```
 /// let moons = mlp::data::moons(100, 0.1, 7)?;
@@ -164,8 +174,7 @@ pub fn moons(n: usize, noise: f64, seed: u64) -> Result<Dataset, Error> {
     }
     let n_outer = n / 2;
     let n_inner = n - n_outer;
-    let mut features = Vec::with_capacity(2 * n);
-    let mut labels = Vec::with_capacity(n);
+    let (mut features, mut labels) = sample_buffers(n as u128)?;
     for (label, count) in [(0, n_outer), (1, n_inner)] {
         for t in linspace(0.0, PI, count) {
             if label == 0 {
@@ -202,7 +211,7 @@ pub fn moons(n: usize, noise: f64, seed: u64) -> Result<Dataset, Error> {
 /// # Errors
 /// [`Error::TooFewSamples`] if `n_per_class < 2` (a spiral needs two points),
 /// [`Error::TooFewClasses`] if `n_classes < 2`, [`Error::InvalidNoise`] unless `noise` is
-/// finite and `>= 0`.
+/// finite and `>= 0`, [`Error::TooManySamples`] if the points do not fit in memory.
 ///
 /// ```
 /// let spirals = mlp::data::spirals(100, 3, 0.2, 0)?;
@@ -229,8 +238,7 @@ pub fn spirals(
         });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut features = Vec::with_capacity(2 * n_per_class * n_classes);
-    let mut labels = Vec::with_capacity(n_per_class * n_classes);
+    let (mut features, mut labels) = sample_buffers(n_per_class as u128 * n_classes as u128)?;
     for class in 0..n_classes {
         let start = 4.0 * class as f64;
         for r in linspace(0.0, 1.0, n_per_class) {
@@ -337,6 +345,20 @@ pub fn parse_digits_csv(csv: &[u8]) -> Result<Dataset, Error> {
         feature_names,
         class_names,
     )?)
+}
+
+/// Empty buffers with room for the coordinates and labels of `requested` points in the
+/// plane, or [`Error::TooManySamples`] if they overflow or the allocator refuses them.
+fn sample_buffers(requested: u128) -> Result<(Vec<f64>, Vec<usize>), Error> {
+    let too_many = Error::TooManySamples { requested };
+    let n = usize::try_from(requested).map_err(|_| too_many.clone())?;
+    let mut features = Vec::new();
+    let mut labels = Vec::new();
+    n.checked_mul(2)
+        .and_then(|len| features.try_reserve_exact(len).ok())
+        .and_then(|()| labels.try_reserve_exact(n).ok())
+        .ok_or(too_many)?;
+    Ok((features, labels))
 }
 
 /// `count` evenly spaced values from `start` to `end` inclusive (NumPy's `linspace`): exactly

@@ -236,6 +236,26 @@ fn generators_refuse_bad_arguments() {
         Error::InvalidNoise(-0.5).to_string(),
         "noise must be finite and >= 0, found -0.5"
     );
+    // Sizes whose buffers overflow (2 × usize::MAX coordinates, 2^80 points) panicked, and
+    // 2^58 points (2^62 bytes of coordinates, past any address space) aborted.
+    assert_eq!(
+        data::moons(usize::MAX, 0.1, 0).err(),
+        Some(Error::TooManySamples {
+            requested: u128::from(u64::MAX)
+        })
+    );
+    assert_eq!(
+        data::moons(1 << 58, 0.1, 0).err(),
+        Some(Error::TooManySamples { requested: 1 << 58 })
+    );
+    assert_eq!(
+        data::spirals(1 << 40, 1 << 40, 0.1, 0).err(),
+        Some(Error::TooManySamples { requested: 1 << 80 })
+    );
+    assert_eq!(
+        Error::TooManySamples { requested: 1 << 80 }.to_string(),
+        "1208925819614629174706176 samples do not fit in memory"
+    );
 }
 
 #[test]
