@@ -67,7 +67,8 @@ impl<T: Scalar> Mlp<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::EmptyBatch`] if `capacity` is 0.
+    /// [`Error::EmptyBatch`] if `capacity` is 0, [`Error::WorkspaceTooLarge`] if its buffers
+    /// cannot be allocated.
     pub fn workspace(&self, capacity: usize) -> Result<Workspace<T>, Error> {
         let mut widths = Vec::with_capacity(self.layers.len() + 1);
         widths.push(self.n_inputs);

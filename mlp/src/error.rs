@@ -37,8 +37,9 @@ pub enum Error {
         layer: usize,
     },
     /// A layer has more parameters than a buffer can hold: $n_{\text{out}}(n_{\text{in}} + 1)$,
-    /// added to the layers before it, overflows `usize` or exceeds the largest allocation
-    /// (`isize::MAX` bytes).
+    /// added to the layers before it, overflows `usize`, exceeds the largest allocation
+    /// (`isize::MAX` bytes), or is more than the allocator gives (then the error names the
+    /// output layer).
     TooManyParameters {
         /// Index of the layer.
         layer: usize,
@@ -94,6 +95,13 @@ pub enum Error {
     },
     /// A workspace was made for a different architecture.
     WorkspaceMismatch,
+    /// The buffers of a workspace for `capacity` samples cannot be allocated: a layer's
+    /// $n_{\text{out}} \times$ `capacity` values overflow `usize`, or the allocator refused
+    /// them.
+    WorkspaceTooLarge {
+        /// The capacity asked for.
+        capacity: usize,
+    },
     /// An input is NaN or infinite.
     NonFiniteInput {
         /// The sample (row of the data set, column of the batch matrix): its index in the
@@ -227,6 +235,10 @@ impl fmt::Display for Error {
             Self::WorkspaceMismatch => {
                 write!(f, "the workspace was made for a different network")
             }
+            Self::WorkspaceTooLarge { capacity } => write!(
+                f,
+                "the buffers of a workspace for {capacity} samples cannot be allocated"
+            ),
             Self::NonFiniteInput {
                 sample,
                 feature,

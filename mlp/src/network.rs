@@ -254,12 +254,21 @@ impl<T: Scalar> Mlp<T> {
             fan_in = n_outputs;
             layers.push(layer);
         }
+        let params = crate::scalar::try_zeros(offset).ok_or_else(|| {
+            layers
+                .last()
+                .map_or(Error::NoOutputLayer, |last| Error::TooManyParameters {
+                    layer: layers.len() - 1,
+                    n_inputs: last.n_inputs,
+                    n_outputs: last.n_outputs,
+                })
+        })?;
         Ok(Self {
             n_inputs,
             layers,
             loss,
             l2,
-            params: vec![crate::scalar::c(0.0); offset],
+            params,
         })
     }
 }

@@ -14,10 +14,7 @@
 use crate::loss::Targets;
 use crate::network::Mlp;
 use crate::scalar::{Scalar, c};
-use crate::workspace::Workspace;
-
-/// Fewer samples than this per thread are not worth a thread.
-const MIN_SAMPLES_PER_THREAD: usize = 16;
+use crate::workspace::{MIN_SAMPLES_PER_THREAD, Workspace};
 
 /// Below this many parameter-samples (about the multiply-adds of a step) the cost of
 /// starting threads exceeds the work.

@@ -160,3 +160,12 @@ impl Scalar for f32 {
 pub(crate) fn c<T: Scalar>(x: f64) -> T {
     <T as Scalar>::cast(x)
 }
+
+/// `n` zeros, or `None` if the allocator refuses $n$ values (or $n$ of them overflow
+/// `isize::MAX` bytes), so absurd sizes give an error instead of aborting the process.
+pub(crate) fn try_zeros<T: Scalar>(n: usize) -> Option<Vec<T>> {
+    let mut values = Vec::new();
+    values.try_reserve_exact(n).ok()?;
+    values.resize(n, c(0.0));
+    Some(values)
+}

@@ -464,7 +464,8 @@ impl<O> Trainer<O> {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let mut order: Vec<usize> = (0..train.n_samples()).collect();
         let mut history = History {
-            epochs: Vec::with_capacity(config.epochs),
+            // Not preallocated: `epochs` may be huge when early stopping ends the run.
+            epochs: Vec::new(),
             best_epoch: 1,
             stopped_early: false,
             steps: 0,

@@ -43,7 +43,7 @@
 
 use crate::error::Error;
 use crate::network::{View, col_major, row_major};
-use crate::scalar::{Scalar, c};
+use crate::scalar::{Scalar, try_zeros};
 
 /// Buffers for one network's passes over batches of up to [`capacity`](Self::capacity)
 /// samples.
@@ -70,6 +70,15 @@ pub struct Workspace<T> {
     pub(crate) helpers: Vec<Workspace<T>>,
 }
 
+/// The most threads [`Workspace::set_threads`] accepts. `faer` divides a shared product's
+/// work by the thread count it is given, whatever its pool holds, in time that grows with
+/// the count: at $2^{16}$ threads a small step still ran in well under a second on two cores,
+/// at $2^{40}$ it had not finished after ten minutes.
+pub const MAX_THREADS: usize = 1024;
+
+/// Fewer samples than this per thread are not worth a thread, when a batch is split.
+pub(crate) const MIN_SAMPLES_PER_THREAD: usize = 16;
+
 impl<T: Scalar> Workspace<T> {
     pub(crate) fn new(widths: Vec<usize>, n_params: usize, capacity: usize) -> Result<Self, Error> {
         if capacity == 0 {
@@ -82,22 +91,28 @@ impl<T: Scalar> Workspace<T> {
             .map(|l| widths[l + 1])
             .max()
             .unwrap_or(0);
-        let delta_copy = vec![c::<T>(0.0); widest_copy * capacity];
+        let too_large = Error::WorkspaceTooLarge { capacity };
+        let zeros = |width: usize| {
+            width
+                .checked_mul(capacity)
+                .and_then(try_zeros::<T>)
+                .ok_or(too_large.clone())
+        };
         let buffers = || {
             widths[1..]
                 .iter()
-                .map(|&w| vec![c::<T>(0.0); w * capacity])
-                .collect::<Vec<_>>()
+                .map(|&w| zeros(w))
+                .collect::<Result<Vec<_>, _>>()
         };
         Ok(Self {
             capacity,
-            z: buffers(),
-            a: buffers(),
-            delta: buffers(),
+            z: buffers()?,
+            a: buffers()?,
+            delta: buffers()?,
             feature_major,
             copies_delta,
-            delta_copy,
-            grad: vec![c::<T>(0.0); n_params],
+            delta_copy: zeros(widest_copy)?,
+            grad: try_zeros(n_params).ok_or(too_large.clone())?,
             widths,
             batch: 0,
             threads: 1,
@@ -118,23 +133,27 @@ impl<T: Scalar> Workspace<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidHyperparameter`] if `threads` is 0, or above 1 in a build without the
-    /// crate's `threads` feature.
+    /// [`Error::InvalidHyperparameter`] if `threads` is 0, above [`MAX_THREADS`], or above 1
+    /// in a build without the crate's `threads` feature; [`Error::WorkspaceTooLarge`] if the extra threads' buffers
+    /// cannot be allocated.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
-        let allowed = if cfg!(feature = "threads") {
-            ">= 1"
+        let (allowed, most) = if cfg!(feature = "threads") {
+            ("1 to 1024", MAX_THREADS)
         } else {
-            "1 (build mlp with the `threads` feature for more)"
+            ("1 (build mlp with the `threads` feature for more)", 1)
         };
-        if threads == 0 || (threads > 1 && !cfg!(feature = "threads")) {
+        if !(1..=most).contains(&threads) {
             return Err(Error::InvalidHyperparameter {
                 name: "threads",
                 value: threads as f64,
                 allowed,
             });
         }
-        // Each extra thread takes at most half of a batch (see `parallel.rs`).
-        self.helpers = (1..threads)
+        // Each extra thread takes at most half of a batch (see `parallel.rs`), and at least
+        // `MIN_SAMPLES_PER_THREAD` samples, so more helpers than that allows would never run
+        // (and a huge `threads` would ask for memory without end).
+        let helpers = threads.min(self.capacity / MIN_SAMPLES_PER_THREAD).max(1) - 1;
+        self.helpers = (0..helpers)
             .map(|_| {
                 Self::new(
                     self.widths.clone(),

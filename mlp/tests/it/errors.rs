@@ -219,6 +219,19 @@ fn a_workspace_of_another_network_is_rejected() {
             ..
         })
     ));
+    // Past MAX_THREADS, faer's division of a shared product's work took minutes.
+    assert_eq!(
+        ws.set_threads(mlp::workspace::MAX_THREADS + 1).err(),
+        Some(Error::InvalidHyperparameter {
+            name: "threads",
+            value: 1025.0,
+            allowed: if cfg!(feature = "threads") {
+                "1 to 1024"
+            } else {
+                "1 (build mlp with the `threads` feature for more)"
+            },
+        })
+    );
     assert_eq!(ws.set_threads(2).is_ok(), cfg!(feature = "threads"));
     assert_eq!(ws.threads(), if cfg!(feature = "threads") { 2 } else { 1 });
 }
@@ -403,6 +416,39 @@ fn widths_whose_parameters_no_buffer_holds_are_refused_not_a_panic() {
             n_outputs: 2
         })
     );
+}
+
+#[test]
+fn parameters_or_buffers_the_allocator_refuses_are_an_error_not_an_abort() {
+    // 2^56 + 1 hidden units: about 2^58 f64s, under isize::MAX bytes (2^63) but past every
+    // machine's address space, so the allocation fails. It aborted the process.
+    assert_eq!(
+        build(
+            &Mlp::<f64>::builder(1)
+                .hidden(1 << 56, Activation::Relu)
+                .output(2, Activation::Identity)
+        ),
+        Err(Error::TooManyParameters {
+            layer: 1,
+            n_inputs: 1 << 56,
+            n_outputs: 2
+        })
+    );
+    let net = build(&Mlp::<f32>::builder(3).output(2, Activation::Identity)).unwrap();
+    // Capacities whose buffers overflow usize (2 × usize::MAX), exceed isize::MAX bytes
+    // (2 × 2^62 f32s) or the address space (2 × 2^56 f32s): the first panicked on the
+    // multiplication, the others aborted.
+    for capacity in [usize::MAX, 1 << 62, 1 << 56] {
+        assert_eq!(
+            net.workspace(capacity).err(),
+            Some(Error::WorkspaceTooLarge { capacity })
+        );
+    }
+    assert_eq!(
+        Error::WorkspaceTooLarge { capacity: 1 << 56 }.to_string(),
+        "the buffers of a workspace for 72057594037927936 samples cannot be allocated"
+    );
+    assert!(net.workspace(1000).is_ok());
 }
 
 #[test]

@@ -254,3 +254,51 @@ fn a_later_unsplit_forward_pass_forgets_the_parts_of_the_last_split() {
     net.forward(&mut ws, &x[..10 * SPLIT.n_inputs]).unwrap();
     assert_eq!(ws.non_finite_layer(), None, "the last pass was finite");
 }
+
+/// The largest thread count, far beyond what a batch can use, makes no more helpers than the
+/// split can run (at least 16 samples per part: 18 parts of the 301-sample batch), so it
+/// asks for no more memory than 18 threads and gives their gradient, bit for bit. Before,
+/// each extra thread got a workspace whether or not it could run.
+#[test]
+fn more_threads_than_the_batch_can_use_give_the_largest_useful_split() {
+    let net: Mlp<f32> = builder(
+        SPLIT,
+        Activation::Tanh,
+        Activation::Softmax,
+        Loss::SoftmaxCrossEntropy,
+        0.0,
+    )
+    .build()
+    .unwrap();
+    let x = inputs::<f32>(SPLIT);
+    let labels: Vec<usize> = (0..SPLIT.batch).map(|i| i % 10).collect();
+    let gradient = |threads: usize| {
+        let mut ws = net.workspace(SPLIT.batch).unwrap();
+        ws.set_threads(threads).unwrap();
+        let mut grad = vec![0.0_f32; net.n_params()];
+        let loss = net
+            .loss_and_gradient(&mut ws, &x, Targets::Labels(&labels), &mut grad)
+            .unwrap();
+        let output = net.forward(&mut ws, &x).unwrap().into_owned();
+        (loss, grad, output)
+    };
+    let (loss, grad, output) = gradient(mlp::workspace::MAX_THREADS);
+    let (loss_18, grad_18, _) = gradient(SPLIT.batch / 16);
+    let (_, grad_17, _) = gradient(SPLIT.batch / 16 - 1);
+    assert_eq!(loss.to_bits(), loss_18.to_bits());
+    assert!(
+        grad.iter()
+            .zip(&grad_18)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
+    assert!(
+        grad.iter()
+            .zip(&grad_17)
+            .any(|(a, b)| a.to_bits() != b.to_bits()),
+        "17 parts sum in another order"
+    );
+    assert!(
+        output.iter().all(|a| a.is_finite()),
+        "the shared forward products ran"
+    );
+}

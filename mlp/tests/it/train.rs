@@ -299,13 +299,24 @@ fn early_stopping_keeps_the_best_validation_epoch() -> TestResult {
         }),
         ..TrainConfig::default()
     };
-    let history = Trainer::new(config, adam)?.fit(&mut net, &data)?;
+    let start = net.clone();
+    let history = Trainer::new(config, adam.clone())?.fit(&mut net, &data)?;
     assert!(
         history.stopped_early,
         "ran all {} epochs",
         history.epochs.len()
     );
     assert_eq!(history.epochs.len(), history.best_epoch + patience);
+    // "Until early stopping": `usize::MAX` epochs panicked on preallocating the history.
+    let until_stopped = TrainConfig {
+        epochs: usize::MAX,
+        ..config
+    };
+    let mut again = start;
+    assert_eq!(
+        Trainer::new(until_stopped, adam)?.fit(&mut again, &data)?,
+        history
+    );
     let losses: Vec<f64> = history
         .epochs
         .iter()
