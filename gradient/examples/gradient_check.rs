@@ -27,7 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut one_percent = right.clone();
     one_percent[1] *= 1.01;
-    println!("{}", checker.check(f, &x, &one_percent)?);
+    println!(
+        "one coordinate 1 % off:\n{}",
+        checker.check(f, &x, &one_percent)?
+    );
 
     // ANCHOR: directions
     // A model with 5000 parameters: L(w) = Σ_k (tanh(w · a_k) - y_k)² over 8 samples,
@@ -53,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .wrt_all(&vars);
     let report = checker.check_directions(loss, &w, &grad, 8, 42)?;
     // ANCHOR_END: directions
-    println!("{report}");
+    println!("5000 parameters, 8 random directions:\n{report}");
     Ok(())
 }
 

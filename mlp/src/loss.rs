@@ -27,11 +27,11 @@
 //! right and confident prediction keeps its small loss instead of losing it to cancellation:
 //! binary cross-entropy as $(1 - y)\max(z, 0) + y \max(-z, 0) + \ln(1 + e^{-\lvert z \rvert})$
 //! (`perceptron::loss::cross_entropy_of_logit`), softmax cross-entropy as
-//! $\sum_k y_k (m - z_k) + \left(\sum_k y_k\right) \ln\left(1 + \sum_{k \ne k^*} e^{z_k - m}\right)$,
-//! where $k^*$ is the first index with $z_{k^*} = m$ (its term of the sum is exactly 1).
+//! $\sum_k y_k (m - z_k) + \left(\sum_k y_k\right) \ln\left(1 + \sum_{k \ne k^{\ast}} e^{z_k - m}\right)$,
+//! where $k^{\ast}$ is the first index with $z_{k^{\ast}} = m$ (its term of the sum is exactly 1).
 //! Plain text: `(1 - y) max(z, 0) + y max(-z, 0) + ln(1 + exp(-|z|))` and
 //! `sum_k y_k (m - z_k) + (sum_k y_k) ln_1p(sum_{k != k*} exp(z_k - m))`.
-//! Written as differences, $\operatorname{softplus}(40) - 40$ and $\operatorname{lse}(z) - z_{k^*}$
+//! Written as differences, $\operatorname{softplus}(40) - 40$ and $\operatorname{lse}(z) - z_{k^{\ast}}$
 //! give exactly 0 in `f64` where the losses are about $e^{-40} \approx 4 \cdot 10^{-18}$.
 //!
 //! For one-hot targets ($\sum_k y_k = 1$) the softmax delta is the familiar $\frac1B(a - y)$.

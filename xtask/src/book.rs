@@ -93,7 +93,8 @@ fn ensure(tool: &Tool, tools_bin: &Path) -> Result<PathBuf> {
         .parent()
         .ok_or("invariant: the tools bin folder has a parent")?;
     println!(
-        "installing {} {} into {} (once; takes a few minutes)",
+        "installing {} {} into {} (once; takes a few minutes; cargo's advice to add it to \
+         PATH can be ignored, xtask runs it from there)",
         tool.name,
         tool.version,
         root.display()

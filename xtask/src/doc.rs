@@ -1,6 +1,7 @@
 //! `cargo xtask doc [--open]`: the API docs of every workspace crate with KaTeX math.
 //!
-//! Runs `cargo doc --workspace --no-deps` with `--html-in-header <root>/docs/katex-header.html`
+//! Runs `cargo doc --workspace --no-deps --exclude docs` (the course's chapters are the book's;
+//! as API docs their figure and chapter links would be broken) with `--html-in-header <root>/docs/katex-header.html`
 //! (an absolute path, added to any `RUSTDOCFLAGS` already set) and copies the vendored KaTeX
 //! in `docs/src/katex/` to `<target>/doc/katex/`, where the header loads it from: math renders
 //! without network access. Writes `<target>/doc/`.
@@ -36,7 +37,7 @@ pub fn run(open: bool) -> Result<()> {
     );
     let mut command = workspace::cargo();
     command
-        .args(["doc", "--workspace", "--no-deps"])
+        .args(["doc", "--workspace", "--no-deps", "--exclude", "docs"])
         // The encoded form keeps a header path with spaces in one piece.
         .env("CARGO_ENCODED_RUSTDOCFLAGS", flags.join("\u{1f}"))
         .env_remove("RUSTDOCFLAGS");

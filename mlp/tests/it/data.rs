@@ -290,6 +290,15 @@ fn digits_are_the_uci_test_set() {
     assert_eq!(digits.labels()[1796], 8);
     assert_eq!(digits.feature_names()[9], "r1c1");
     assert_eq!(digits.class_names()[7], "7");
+    // The file is mixed: every whole batch of 32 consecutive images holds all ten digits
+    // (chapter 5's shuffling exercise says so).
+    for (index, batch) in digits.labels().chunks_exact(32).enumerate() {
+        let mut seen = [false; 10];
+        for &label in batch {
+            seen[label] = true;
+        }
+        assert!(seen.iter().all(|&s| s), "batch {index} misses a digit");
+    }
 }
 
 #[test]
