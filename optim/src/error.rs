@@ -56,6 +56,18 @@ pub enum Error {
         /// The optimizer's name.
         optimizer: &'static str,
     },
+    /// A schedule set a rate or momentum outside its range (an `ExponentialLr` with
+    /// `gamma > 1` overflowing, say); the step was not taken.
+    ScheduleOutOfRange {
+        /// The step the value was for, counted from 1 (one more than the steps taken).
+        step: u64,
+        /// The hyperparameter, `"learning_rate"` or `"momentum"`.
+        name: &'static str,
+        /// The value the schedule produced.
+        value: f64,
+        /// The allowed range.
+        allowed: &'static str,
+    },
     /// A saved optimizer state does not fit together (e.g. buffers of different lengths).
     InconsistentState {
         /// What does not fit.
@@ -94,6 +106,15 @@ impl fmt::Display for Error {
                 "the total gradient norm is {value}, so it cannot be clipped"
             ),
             Self::NoMomentum { optimizer } => write!(f, "{optimizer} has no momentum to set"),
+            Self::ScheduleOutOfRange {
+                step,
+                name,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "the schedule set {name} to {value} for step {step}, outside {allowed}; the step was not taken"
+            ),
             Self::InconsistentState { reason } => {
                 write!(f, "inconsistent optimizer state: {reason}")
             }

@@ -621,16 +621,39 @@ impl<T: Float, O: Optimizer<T>, S: Schedule> Optimizer<T> for Scheduled<O, S> {
     ///
     /// # Errors
     /// The wrapped optimizer's errors (a failed step is not counted), and
-    /// [`Error::InvalidHyperparameter`] if the schedule produced a rate or momentum out of
-    /// range (an `ExponentialLr` with `gamma > 1` overflowing, say).
+    /// [`Error::ScheduleOutOfRange`], naming the step, if the schedule produced a rate or
+    /// momentum out of range (an `ExponentialLr` with `gamma > 1` overflowing, say).
     fn step(&mut self, params: &mut [T], grads: &[T]) -> Result<(), Error> {
         let steps = crate::optimizer::next_step(self.steps)?;
+        let at_step = |error| match error {
+            Error::InvalidHyperparameter {
+                name,
+                value,
+                allowed,
+            } => Error::ScheduleOutOfRange {
+                step: steps,
+                name,
+                value,
+                allowed,
+            },
+            other => other,
+        };
         self.optimizer
-            .set_learning_rate(self.schedule.learning_rate(self.base_lr, self.steps))?;
+            .set_learning_rate(self.schedule.learning_rate(self.base_lr, self.steps))
+            .map_err(at_step)?;
         if let Some(momentum) = self.schedule.momentum(self.steps) {
-            self.optimizer.set_momentum(momentum)?;
+            self.optimizer.set_momentum(momentum).map_err(at_step)?;
         }
-        self.optimizer.step(params, grads)?;
+        // In `f32`, the wrapped optimizer refuses at its step a rate the type cannot hold.
+        self.optimizer
+            .step(params, grads)
+            .map_err(|error| match error {
+                Error::InvalidHyperparameter {
+                    name: "learning_rate",
+                    ..
+                } => at_step(error),
+                other => other,
+            })?;
         self.steps = steps;
         Ok(())
     }

@@ -389,12 +389,57 @@ fn a_schedule_that_overflows_is_reported_at_the_step() {
             break;
         }
     }
-    assert_invalid(result, "learning_rate", "[0, inf)");
+    // 1e10^31 = 1e310 is the rate for the 32nd step.
+    let error = result.unwrap_err();
+    assert_eq!(
+        error,
+        Error::ScheduleOutOfRange {
+            step: 32,
+            name: "learning_rate",
+            value: f64::INFINITY,
+            allowed: "[0, inf)"
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "the schedule set learning_rate to inf for step 32, outside [0, inf); the step was not taken"
+    );
     assert_eq!(
         Optimizer::<f64>::steps_taken(&driven),
         31,
         "the failed step is not counted"
     );
+}
+
+#[test]
+fn a_scheduled_rate_that_f32_cannot_hold_is_reported_at_its_step() {
+    // 1e10^4 = 1e40 for the 5th step is finite in f64 but past f32's 3.4e38: the wrapped f32
+    // optimizer refuses it at its step, and the schedule names the step.
+    let sgd = Sgd::<f32>::new(SgdConfig {
+        learning_rate: 1.0,
+        ..SgdConfig::default()
+    })
+    .unwrap();
+    let mut driven = Scheduled::new(sgd, ExponentialLr::new(1e10).unwrap()).unwrap();
+    let mut p = [1.0_f32];
+    for _ in 0..4 {
+        driven.step(&mut p, &[0.0]).unwrap();
+    }
+    let error = driven.step(&mut p, &[0.0]).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ScheduleOutOfRange {
+                step: 5,
+                name: "learning_rate",
+                value,
+                allowed: "[0, 3.4e38] for f32 parameters (beyond, it overflows to inf)"
+            } if value > 1e39
+        ),
+        "{error:?}"
+    );
+    assert_eq!(Optimizer::<f32>::steps_taken(&driven), 4);
+    assert_eq!(p[0].to_bits(), 1.0_f32.to_bits(), "nothing updated");
 }
 
 #[test]
