@@ -51,9 +51,13 @@ impl Init {
     }
 
     /// The standard deviation of a weight, $\sqrt{\operatorname{Var}(w)}$.
+    ///
+    /// A fan of 0 (no layer has one; the builder refuses width 0) gives $+\infty$, the
+    /// formula's limit.
     pub fn std_dev(self, n_inputs: usize, n_outputs: usize) -> f64 {
         let fan_in = n_inputs as f64;
-        let fan_sum = (n_inputs + n_outputs) as f64;
+        // Summed in f64: `n_inputs + n_outputs` can overflow usize.
+        let fan_sum = n_inputs as f64 + n_outputs as f64;
         match self {
             Self::GlorotUniform | Self::GlorotNormal => (2.0 / fan_sum).sqrt(),
             Self::HeUniform | Self::HeNormal => (2.0 / fan_in).sqrt(),

@@ -565,7 +565,8 @@ pub fn evaluate<T: Scalar>(net: &Mlp<T>, data: &Dataset) -> Result<Evaluation, E
 /// far above it means the initial weights are too large (confident wrong answers); far below
 /// it, that the number is not an untrained network's loss (weights trained already, or a mean
 /// over the classes as well as the samples, $\ln K / K$). Compare with [`evaluate`] before
-/// training.
+/// training. (For 1 class it is 0, for 0 classes $-\infty$, the logarithm's value; no
+/// softmax network has fewer than 2 outputs.)
 ///
 /// ```
 /// assert!((mlp::train::expected_initial_loss(10) - 10f64.ln()).abs() < 1e-15);

@@ -428,6 +428,14 @@ fn initialisations_follow_the_textbook_formulas_and_the_builder_recommends_by_ac
             max_relative = 1e-15
         );
     }
+    // The fans are summed in f64: usize::MAX + usize::MAX overflowed (a panic in debug).
+    assert_relative_eq!(
+        Init::GlorotNormal.std_dev(usize::MAX, usize::MAX),
+        2.0_f64.powi(-32),
+        max_relative = 1e-15
+    );
+    let no_fan = Init::HeNormal.std_dev(0, 5);
+    assert!(no_fan.is_infinite() && no_fan > 0.0, "{no_fan}");
     for init in [Init::GlorotUniform, Init::HeUniform, Init::LeCunUniform] {
         let net: Mlp<f64> = Mlp::<f64>::builder(n_in)
             .output(n_out, Activation::Identity)
