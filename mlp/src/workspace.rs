@@ -134,8 +134,8 @@ impl<T: Scalar> Workspace<T> {
     /// # Errors
     ///
     /// [`Error::InvalidHyperparameter`] if `threads` is 0, above [`MAX_THREADS`], or above 1
-    /// in a build without the crate's `threads` feature; [`Error::WorkspaceTooLarge`] if the extra threads' buffers
-    /// cannot be allocated.
+    /// in a build without the crate's `threads` feature; [`Error::WorkspaceTooLarge`] if the
+    /// extra threads' buffers cannot be allocated.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
         let (allowed, most) = if cfg!(feature = "threads") {
             ("1 to 1024", MAX_THREADS)

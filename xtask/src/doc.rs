@@ -1,10 +1,12 @@
-//! `cargo xtask doc [--open]`: the API docs of every workspace crate with KaTeX math.
+//! `cargo xtask doc [--open]`: the API docs of every workspace crate but `docs` with KaTeX
+//! math (the course's chapters are the book's; as API docs their figure and chapter links
+//! would be broken).
 //!
-//! Runs `cargo doc --workspace --no-deps --exclude docs` (the course's chapters are the book's;
-//! as API docs their figure and chapter links would be broken) with `--html-in-header <root>/docs/katex-header.html`
-//! (an absolute path, added to any `RUSTDOCFLAGS` already set) and copies the vendored KaTeX
-//! in `docs/src/katex/` to `<target>/doc/katex/`, where the header loads it from: math renders
-//! without network access. Writes `<target>/doc/`.
+//! Runs `cargo doc --workspace --no-deps --exclude docs` with
+//! `--html-in-header <root>/docs/katex-header.html` (an absolute path, added to any
+//! `RUSTDOCFLAGS` already set) and copies the vendored KaTeX in `docs/src/katex/` to
+//! `<target>/doc/katex/`, where the header loads it from: math renders without network
+//! access. Writes `<target>/doc/`.
 
 use std::fs;
 use std::path::Path;
