@@ -372,15 +372,24 @@ fn momentum_cycling_needs_an_optimizer_with_momentum() {
     assert!(Scheduled::new(adagrad, schedule).is_ok());
 }
 
-#[test]
-fn a_schedule_that_overflows_is_reported_at_the_step() {
-    // gamma = 1e10 overflows f64 after about 31 steps.
-    let sgd = Sgd::<f64>::new(SgdConfig {
+/// Plain SGD at rate 1 under an `ExponentialLr` of factor 1e10: the rate for step $k$ (from
+/// 1) is $10^{10(k-1)}$, which overflows `f32` at step 5 and `f64` at step 32.
+fn exploding<T: num_traits::Float + 'static>() -> Scheduled<Sgd<T>, ExponentialLr>
+where
+    Sgd<T>: Optimizer<T>,
+{
+    let sgd = Sgd::<T>::new(SgdConfig {
         learning_rate: 1.0,
         ..SgdConfig::default()
     })
     .unwrap();
-    let mut driven = Scheduled::new(sgd, ExponentialLr::new(1e10).unwrap()).unwrap();
+    Scheduled::new(sgd, ExponentialLr::new(1e10).unwrap()).unwrap()
+}
+
+#[test]
+fn a_schedule_that_overflows_is_reported_at_the_step() {
+    // gamma = 1e10 overflows f64 after about 31 steps.
+    let mut driven = exploding::<f64>();
     let mut p = [0.0_f64];
     let mut result = Ok(());
     for _ in 0..40 {
@@ -415,12 +424,7 @@ fn a_schedule_that_overflows_is_reported_at_the_step() {
 fn a_scheduled_rate_that_f32_cannot_hold_is_reported_at_its_step() {
     // 1e10^4 = 1e40 for the 5th step is finite in f64 but past f32's 3.4e38: the wrapped f32
     // optimizer refuses it at its step, and the schedule names the step.
-    let sgd = Sgd::<f32>::new(SgdConfig {
-        learning_rate: 1.0,
-        ..SgdConfig::default()
-    })
-    .unwrap();
-    let mut driven = Scheduled::new(sgd, ExponentialLr::new(1e10).unwrap()).unwrap();
+    let mut driven = exploding::<f32>();
     let mut p = [1.0_f32];
     for _ in 0..4 {
         driven.step(&mut p, &[0.0]).unwrap();
