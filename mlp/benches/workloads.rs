@@ -83,6 +83,9 @@
 //!   core's peak, so meeting the target means beating the backend's own hand-written kernels
 //!   at less favourable shapes. Counting their true work, PyTorch reached 0.79 of its own
 //!   1024² rate and NumPy 0.92. The step is as fast as JAX's on one core and twice PyTorch's.
+//!   On a second machine (an AMD EPYC of family 26 with AVX-512, 2026-12-04, three runs of
+//!   `ratios -- "W4 throughput f32" "W5 at W4 f32"`): 0.914-0.921 for the products, 0.838-0.874
+//!   for the whole step, `faer`'s 1024² product at 0.906-0.931 of peak, and W5 1.597-1.629.
 //! - W4, two threads, at least 0.9 of the best of PyTorch and NumPy: **met**, 27.1-31.4 k
 //!   against NumPy's 20.1 k (1.35-1.56).
 //! - W5, backward at most 1.65 times forward at W4: **met in `f64`**, 1.48-1.54 in five
