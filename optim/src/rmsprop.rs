@@ -336,3 +336,36 @@ pub(crate) fn lerp<T: Float>(start: T, end: T, weight: T) -> T {
         end - (end - start) * (T::one() - weight)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lerp;
+
+    /// PyTorch's `lerp` (ATen's `Lerp.h`): `start + weight * (end - start)` while
+    /// `|weight| < 0.5`, otherwise `end - (end - start) * (1 - weight)`. The two forms are the
+    /// same number up to rounding, so the oracle trajectories (to 16 epsilon) cannot tell them
+    /// apart; these inputs, found by search, are ones where the forms round differently, so
+    /// only the branch PyTorch takes gives the bits below.
+    #[test]
+    fn lerp_takes_the_form_pytorch_takes_on_each_side_of_one_half() {
+        let near = |start: f64, end: f64, weight: f64| start + weight * (end - start);
+        let far = |start: f64, end: f64, weight: f64| end - (end - start) * (1.0 - weight);
+        // (start, end, weight): below 1/2 the near form, from 1/2 on the far one.
+        for (start, end, weight, pytorch) in [
+            (-1.46, 1.39, 0.25, near(-1.46, 1.39, 0.25)),
+            (-0.02, -0.2, 0.5, far(-0.02, -0.2, 0.5)),
+            (1.34, -0.27, 0.75, far(1.34, -0.27, 0.75)),
+        ] {
+            assert_ne!(
+                near(start, end, weight).to_bits(),
+                far(start, end, weight).to_bits(),
+                "the two forms must round apart for the case to mean anything"
+            );
+            assert_eq!(
+                lerp(start, end, weight).to_bits(),
+                pytorch.to_bits(),
+                "lerp({start}, {end}, {weight})"
+            );
+        }
+    }
+}

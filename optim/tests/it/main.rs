@@ -7,6 +7,7 @@ mod errors;
 mod golden;
 mod oracle;
 mod properties;
+mod setters;
 mod sklearn;
 mod state;
 mod subnormal;
