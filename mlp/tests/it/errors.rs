@@ -179,6 +179,18 @@ fn bad_batches_are_rejected_with_what_was_wrong() {
             found: 3
         })
     );
+    // Three samples of two outputs: 6 targets expected (not 3 + 2).
+    assert_eq!(
+        run(
+            &[0.1; 9],
+            Targets::Dense(&[1.0, 0.0, 0.0, 1.0, 0.5]),
+            &mut grad
+        ),
+        Err(Error::TargetLength {
+            expected: 6,
+            found: 5
+        })
+    );
     assert_eq!(
         run(&x, Targets::Dense(&[1.0, 0.0, 0.0, 1.5]), &mut grad),
         Err(Error::InvalidTarget {

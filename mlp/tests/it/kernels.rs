@@ -196,3 +196,27 @@ fn ties_predict_the_first_class_in<T: mlp::Scalar>() {
         T::NAME
     );
 }
+
+/// `is_elementwise` says whether a kernel reads only its own element: an elementwise
+/// activation gives the same bits on a column of three as on each element alone, and softmax,
+/// which normalises over the column, does not.
+#[test]
+fn only_softmax_reads_its_whole_column() {
+    let z = [0.5_f64, -1.25, 2.0];
+    for activation in [
+        Activation::Identity,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu { slope: 0.01 },
+        Activation::Softplus,
+        Activation::Softmax,
+    ] {
+        let mut column = [0.0; 3];
+        activation.forward(3, &z, &mut column);
+        let mut alone = [0.0; 3];
+        activation.forward(1, &z, &mut alone);
+        let same = column.map(f64::to_bits) == alone.map(f64::to_bits);
+        assert_eq!(activation.is_elementwise(), same, "{}", activation.name());
+    }
+}
