@@ -1,6 +1,7 @@
 //! The single integration-test binary of `chain-rule`.
 
 mod composition;
+mod conveniences;
 mod dual;
 mod elementary;
 mod errors;
