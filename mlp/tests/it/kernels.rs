@@ -16,6 +16,17 @@ use mlp::Activation;
 /// largest logit is exact here).
 const SOFTMAX_TOL: f64 = 8.0 * f64::EPSILON;
 
+/// Every activation, softmax last.
+const EVERY_ACTIVATION: [Activation; 7] = [
+    Activation::Identity,
+    Activation::Sigmoid,
+    Activation::Tanh,
+    Activation::Relu,
+    Activation::LeakyRelu { slope: 0.01 },
+    Activation::Softplus,
+    Activation::Softmax,
+];
+
 /// Inputs: a dense grid over [-20, 20] (steps of 1/1024, exact in f32), tiny values around 0
 /// where tanh x = x matters, and the far tails.
 fn grid() -> Vec<f32> {
@@ -113,15 +124,7 @@ fn f32_kernels_of_the_other_activations_are_chain_rule_functions_exactly() {
 /// (as in `PyTorch`, where `relu(nan)` is NaN too).
 #[test]
 fn nan_propagates_through_every_kernel() {
-    for activation in [
-        Activation::Identity,
-        Activation::Relu,
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::LeakyRelu { slope: 0.01 },
-        Activation::Softplus,
-        Activation::Softmax,
-    ] {
+    for activation in EVERY_ACTIVATION {
         let z32 = [f32::NAN, 0.5];
         let mut a32 = [0.0_f32; 2];
         activation.forward(2, &z32, &mut a32);
@@ -203,15 +206,7 @@ fn ties_predict_the_first_class_in<T: mlp::Scalar>() {
 #[test]
 fn only_softmax_reads_its_whole_column() {
     let z = [0.5_f64, -1.25, 2.0];
-    for activation in [
-        Activation::Identity,
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Relu,
-        Activation::LeakyRelu { slope: 0.01 },
-        Activation::Softplus,
-        Activation::Softmax,
-    ] {
+    for activation in EVERY_ACTIVATION {
         let mut column = [0.0; 3];
         activation.forward(3, &z, &mut column);
         let mut alone = [0.0; 3];

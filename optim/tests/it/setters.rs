@@ -46,20 +46,29 @@ fn assert_set_is_built<O: Optimizer<f64>>(what: &str, mut set: O, mut built: O, 
     );
 }
 
-/// Sets the learning rate from `old` to `new` and checks that it reads back exactly.
-fn with_learning_rate<O: Optimizer<f64>>(mut optimizer: O, old: f64, new: f64) -> O {
-    assert_eq!(optimizer.learning_rate().to_bits(), old.to_bits());
-    optimizer.set_learning_rate(new).unwrap();
-    assert_eq!(optimizer.learning_rate().to_bits(), new.to_bits());
-    optimizer
+/// Builds with the learning rate `old`, sets a third of it through the trait (checking that
+/// it reads back exactly) and compares with building with that third.
+fn assert_learning_rate_set_is_built<O: Optimizer<f64>>(
+    what: &str,
+    build: impl Fn(f64) -> O,
+    old: f64,
+) {
+    let new = old / 3.0;
+    let mut set = build(old);
+    assert_eq!(set.learning_rate().to_bits(), old.to_bits());
+    set.set_learning_rate(new).unwrap();
+    assert_eq!(set.learning_rate().to_bits(), new.to_bits());
+    assert_set_is_built(what, set, build(new), build(old));
 }
 
-/// Sets the momentum from `old` to `new` and checks that it reads back exactly.
-fn with_momentum<O: Optimizer<f64>>(mut optimizer: O, old: f64, new: f64) -> O {
-    assert_eq!(optimizer.momentum(), Some(old));
-    optimizer.set_momentum(new).unwrap();
-    assert_eq!(optimizer.momentum(), Some(new));
-    optimizer
+/// Builds with momentum 0.9, sets 0.5 through the trait (checking that it reads back) and
+/// compares with building with 0.5.
+fn assert_momentum_set_is_built<O: Optimizer<f64>>(what: &str, build: impl Fn(f64) -> O) {
+    let mut set = build(0.9);
+    assert_eq!(set.momentum(), Some(0.9));
+    set.set_momentum(0.5).unwrap();
+    assert_eq!(set.momentum(), Some(0.5));
+    assert_set_is_built(what, set, build(0.5), build(0.9));
 }
 
 // The rates are the oracle's (0.05 for SGD, 0.1 for AdaGrad and Adam, 0.01 for RMSprop) and
@@ -77,12 +86,7 @@ fn setting_the_learning_rate_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "sgd",
-        with_learning_rate(sgd(0.05), 0.05, 0.05 / 3.0),
-        sgd(0.05 / 3.0),
-        sgd(0.05),
-    );
+    assert_learning_rate_set_is_built("sgd", sgd, 0.05);
     let adagrad = |learning_rate| {
         Adagrad::<f64>::new(AdagradConfig {
             learning_rate,
@@ -91,12 +95,7 @@ fn setting_the_learning_rate_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "adagrad",
-        with_learning_rate(adagrad(0.1), 0.1, 0.1 / 3.0),
-        adagrad(0.1 / 3.0),
-        adagrad(0.1),
-    );
+    assert_learning_rate_set_is_built("adagrad", adagrad, 0.1);
     let rmsprop = |learning_rate| {
         Rmsprop::<f64>::new(RmspropConfig {
             learning_rate,
@@ -106,12 +105,7 @@ fn setting_the_learning_rate_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "rmsprop",
-        with_learning_rate(rmsprop(0.01), 0.01, 0.01 / 3.0),
-        rmsprop(0.01 / 3.0),
-        rmsprop(0.01),
-    );
+    assert_learning_rate_set_is_built("rmsprop", rmsprop, 0.01);
     let adam = |learning_rate| {
         Adam::<f64>::new(AdamConfig {
             learning_rate,
@@ -120,12 +114,7 @@ fn setting_the_learning_rate_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "adam",
-        with_learning_rate(adam(0.1), 0.1, 0.1 / 3.0),
-        adam(0.1 / 3.0),
-        adam(0.1),
-    );
+    assert_learning_rate_set_is_built("adam", adam, 0.1);
     // AdamW's rate also scales its decoupled decay, theta (1 - lr lambda).
     let adamw = |learning_rate| {
         AdamW::<f64>::new(AdamWConfig {
@@ -135,12 +124,7 @@ fn setting_the_learning_rate_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "adamw",
-        with_learning_rate(adamw(0.1), 0.1, 0.1 / 3.0),
-        adamw(0.1 / 3.0),
-        adamw(0.1),
-    );
+    assert_learning_rate_set_is_built("adamw", adamw, 0.1);
 }
 
 // Momentum reaches the parameters from the second step on (SGD's and RMSprop's buffers start
@@ -157,7 +141,7 @@ fn setting_the_momentum_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built("sgd", with_momentum(sgd(0.9), 0.9, 0.5), sgd(0.5), sgd(0.9));
+    assert_momentum_set_is_built("sgd", sgd);
     let rmsprop = |momentum| {
         Rmsprop::<f64>::new(RmspropConfig {
             learning_rate: 0.01,
@@ -166,12 +150,7 @@ fn setting_the_momentum_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "rmsprop",
-        with_momentum(rmsprop(0.9), 0.9, 0.5),
-        rmsprop(0.5),
-        rmsprop(0.9),
-    );
+    assert_momentum_set_is_built("rmsprop", rmsprop);
     // Adam's and AdamW's momentum is beta1.
     let adam = |beta1| {
         Adam::<f64>::new(AdamConfig {
@@ -181,12 +160,7 @@ fn setting_the_momentum_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "adam",
-        with_momentum(adam(0.9), 0.9, 0.5),
-        adam(0.5),
-        adam(0.9),
-    );
+    assert_momentum_set_is_built("adam", adam);
     let adamw = |beta1| {
         AdamW::<f64>::new(AdamWConfig {
             learning_rate: 0.1,
@@ -195,12 +169,7 @@ fn setting_the_momentum_is_building_with_it() {
         })
         .unwrap()
     };
-    assert_set_is_built(
-        "adamw",
-        with_momentum(adamw(0.9), 0.9, 0.5),
-        adamw(0.5),
-        adamw(0.9),
-    );
+    assert_momentum_set_is_built("adamw", adamw);
 }
 
 #[test]
