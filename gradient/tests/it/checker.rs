@@ -351,3 +351,115 @@ fn thousands_of_parameters_are_checked_in_a_few_evaluations() {
         );
     }
 }
+
+/// The boundaries themselves, on a function whose central difference is exact: with the step
+/// a power of two, f(x, y) = 2x + 2y at 0 gives f(±h) = ±2h exactly and D(h) = D(2h) = 2
+/// exactly, so a claim of 4 has the relative error |4 - 2| / 4 = 0.5 exactly, equal to the
+/// threshold 0.5. An error equal to the threshold passes (`<=`), is not a failure, is not
+/// marked in the table, and on a tie the first coordinate is the worst.
+#[test]
+fn an_error_equal_to_the_threshold_passes_and_a_tie_names_the_first_coordinate() {
+    let threshold = 0.5;
+    let checker = GradientChecker::new(threshold)
+        .unwrap()
+        .with_step(0.25)
+        .unwrap();
+    assert_eq!(checker.threshold().to_bits(), threshold.to_bits());
+    let f = |v: &[f64]| 2.0 * v[0] + 2.0 * v[1];
+    let report = checker.check(f, &[0.0, 0.0], &[4.0, 4.0]).unwrap();
+    assert_eq!(report.threshold().to_bits(), threshold.to_bits());
+    for c in report.comparisons() {
+        assert_eq!(c.numeric.to_bits(), 2.0_f64.to_bits(), "{report}");
+        // The floor is 16 ε max|f| / h / threshold = 16 ε · 0.5 / 0.25 / 0.5 = 64 ε, far
+        // below |a| = 4, so the error is the exact quotient 2 / 4.
+        assert_eq!(c.relative_error.to_bits(), threshold.to_bits(), "{report}");
+    }
+    assert!(report.passed(), "{report}");
+    assert_eq!(report.failures().count(), 0);
+    assert_eq!(report.worst().index, 0, "a tie names the first: {report}");
+    assert_eq!(report.max_relative_error().to_bits(), threshold.to_bits());
+    let text = report.to_string();
+    assert!(text.starts_with("gradient check passed: 0 of 2"), "{text}");
+    assert!(!text.contains("fail\n"), "{text}");
+
+    // Above the threshold on the second coordinate only (|5 - 2| / 5 = 0.6): it alone fails,
+    // and it is the worst.
+    let report = checker.check(f, &[0.0, 0.0], &[4.0, 5.0]).unwrap();
+    assert!(
+        report.comparisons()[1].relative_error > threshold,
+        "{report}"
+    );
+    assert!(!report.passed(), "{report}");
+    assert_eq!(report.failures().map(|c| c.index).collect::<Vec<_>>(), [1]);
+    assert_eq!(report.worst().index, 1, "{report}");
+    assert!(report.max_relative_error() > threshold);
+}
+
+/// The table holds at most 10 rows: a report of exactly 10 coordinates shows them all and
+/// no "more" line; one of 11 says there is 1 more.
+#[test]
+fn the_report_table_says_how_many_rows_it_left_out() {
+    let f = |v: &[f64]| v.iter().map(|v_i| v_i * v_i).sum::<f64>();
+    for (n, more) in [
+        (10, None),
+        (11, Some("1 more coordinates with smaller errors")),
+    ] {
+        let text = checker()
+            .check(f, &vec![1.0; n], &vec![2.0; n])
+            .unwrap()
+            .to_string();
+        // Three header lines (verdict, worst, column names), then the rows.
+        assert_eq!(
+            text.lines().count(),
+            3 + 10 + usize::from(more.is_some()),
+            "{text}"
+        );
+        match more {
+            Some(line) => assert!(text.contains(line), "{text}"),
+            None => assert!(!text.contains("more"), "{text}"),
+        }
+    }
+}
+
+/// The directions are unit vectors. Claiming the gradient e_i makes each comparison's claimed
+/// value a · u = u_i exactly (every other product is 0), so n checks with one seed read off
+/// every direction's coordinates. Normalising rounds each u_i by half an ulp and the norm by
+/// about (n/2 + 1) ε (n squares summed, one square root halving the relative error); the
+/// test's own sum of squares adds n ε more. So |Σ u_i² - 1| ≤ 2(n/2 + 1) ε + ε + n ε
+/// = (2n + 3) ε to first order, which a direction left unnormalised (length ≈ √n) misses by
+/// orders of magnitude.
+#[test]
+fn the_random_directions_have_unit_length() {
+    const N: usize = 5;
+    const COUNT: usize = 6;
+    let flat = |_: &[f64]| 0.0;
+    let x = [0.0; N];
+    let mut u = [[0.0; N]; COUNT];
+    for i in 0..N {
+        let mut e_i = [0.0; N];
+        e_i[i] = 1.0;
+        let report = checker()
+            .check_directions(flat, &x, &e_i, COUNT, 11)
+            .unwrap();
+        for (k, c) in report.comparisons().iter().enumerate() {
+            u[k][i] = c.claimed;
+        }
+    }
+    #[allow(clippy::cast_precision_loss)] // N is 5
+    let tolerance = (2.0 * N as f64 + 3.0) * f64::EPSILON;
+    for (k, u_k) in u.iter().enumerate() {
+        let length_squared: f64 = u_k.iter().map(|u_i| u_i * u_i).sum();
+        assert!(
+            (length_squared - 1.0).abs() <= tolerance,
+            "direction {k} = {u_k:?} has squared length {length_squared}"
+        );
+    }
+    // And they are different directions, not one drawn again.
+    for k in 1..COUNT {
+        assert_ne!(
+            u[k].map(f64::to_bits),
+            u[0].map(f64::to_bits),
+            "direction {k} repeats direction 0"
+        );
+    }
+}
