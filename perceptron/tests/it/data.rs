@@ -304,6 +304,88 @@ fn standardizing_huge_values_does_not_overflow() -> Result<(), Error> {
     Ok(())
 }
 
+/// The overflow-safe path on a column whose mean is not 0: a = 2^664 ≈ 1.2e200 (a² overflows)
+/// times 1, 3, 5 and 7. Every step of the running mean is exact on these (a, a + 2a/2 = 2a,
+/// 2a + 3a/3 = 3a, 3a + 4a/4 = 4a: powers of two times small integers), so the mean is
+/// 4a bit for bit, and the deviations -3a, -a, a, 3a are exact too. Their length, rescaled by
+/// the largest (3a), rounds the quotient 1/3, four squares, their sum, the root and the
+/// product back: about 4 ε, and halving by √4 = 2 is exact, so the scale is √5 a within 8 ε.
+/// The standardised 5a is then the exact a over that scale, one rounding more.
+#[test]
+fn standardizing_huge_values_finds_a_mean_away_from_zero() -> Result<(), Error> {
+    let a = 2.0_f64.powi(664);
+    let column = [a, 3.0 * a, 5.0 * a, 7.0 * a];
+    let table = Dataset::new(column.to_vec(), 1, vec![0; 4], names("f", 1), names("c", 1))?;
+    let scaler = Standardizer::fit(&table);
+    assert_eq!(scaler.means()[0].to_bits(), (4.0 * a).to_bits());
+    let eps = f64::EPSILON;
+    assert_relative_eq!(
+        scaler.scales()[0],
+        5.0_f64.sqrt() * a,
+        max_relative = 8.0 * eps
+    );
+    let standardized = scaler.transform(&table)?;
+    assert_relative_eq!(
+        standardized.row(2)[0],
+        1.0 / 5.0_f64.sqrt(),
+        max_relative = 9.0 * eps
+    );
+    Ok(())
+}
+
+/// Two passes, so no cancellation: the scale of c + d does not depend on c. With
+/// d_k = (c + sin k) - c, exact by Sterbenz's lemma (both within a factor 2 of each other), the
+/// shifted and unshifted columns differ by exactly c. For the shifted one the mean, a sum of
+/// 20 values near c over 20, is off by at most δ = 20 ε (c + 1) (19 additions, each within
+/// half an ulp of a partial sum below 20 (c + 1)); each deviation x - mean is then exact
+/// (Sterbenz again) but shifted by δ, which raises the variance to s² + δ², so the scale by
+/// δ² / 2s; the 20 squares and their sum round by 10 ε relative, the root halves that, and
+/// the centred side's deviations round by half an ulp each. Each side: 10 ε + δ² / 2s²
+/// relative, so twice that bounds the difference. One pass, Σ x² / n - mean², would lose
+/// about ε c² / s² relative here, which is more than the whole scale at c = 1e8.
+#[test]
+fn standardizing_does_not_depend_on_where_a_column_sits() -> Result<(), Error> {
+    const N: u32 = 20;
+    for c in [1e3_f64, 1e6, 1e8] {
+        let shifted: Vec<f64> = (0..N).map(|k| c + f64::from(k).sin()).collect();
+        let centred: Vec<f64> = shifted.iter().map(|x| x - c).collect();
+        let fit = |column: Vec<f64>| -> Result<Standardizer, Error> {
+            let n = column.len();
+            let table = Dataset::new(column, 1, vec![0; n], names("f", 1), names("c", 1))?;
+            Ok(Standardizer::fit(&table))
+        };
+        let (far, near) = (fit(shifted)?, fit(centred)?);
+        let s = near.scales()[0];
+        let eps = f64::EPSILON;
+        let delta = f64::from(N) * eps * (c + 1.0);
+        let bound = 2.0 * (10.0 * eps + delta * delta / (2.0 * s * s));
+        assert_relative_eq!(far.scales()[0], s, epsilon = 0.0, max_relative = bound);
+    }
+    Ok(())
+}
+
+/// A value that overflows when standardised is named by its row and column, in a table of
+/// more than one column (row = index / width, column = index % width).
+#[test]
+fn an_overflowing_standardized_value_names_its_row_and_column() -> Result<(), Error> {
+    // Both columns fitted on 0 and 0.5: mean 0.25, scale 0.25.
+    let tight = Dataset::new(
+        vec![0.0, 0.0, 0.5, 0.5],
+        2,
+        vec![0; 2],
+        names("f", 2),
+        names("c", 1),
+    )?;
+    let mut values = vec![0.25; 6];
+    values[5] = -1.7e308;
+    let far = Dataset::new(values, 2, vec![0; 3], names("f", 2), names("c", 1))?;
+    assert!(matches!(
+        Standardizer::fit(&tight).transform(&far),
+        Err(Error::NonFiniteFeature { row: 2, column: 1, value }) if value.is_infinite()
+    ));
+    Ok(())
+}
+
 proptest! {
     /// Fitted on any table, the transformed training columns have mean 0 and standard
     /// deviation 1 (or are all 0 when constant). Tolerance: each column sums at most 40 values

@@ -1,7 +1,7 @@
 //! Every refusal is a typed error that names what was wrong.
 
 use optim::{Sgd, SgdConfig};
-use perceptron::{Batching, Error, Loss, Neuron, TrainConfig, data, train};
+use perceptron::{Batching, Error, Loss, Neuron, TrainConfig, data, mean_loss, train};
 
 #[test]
 fn neuron_refuses_bad_shapes_inputs_targets_and_parameters() {
@@ -80,6 +80,32 @@ fn neuron_refuses_bad_shapes_inputs_targets_and_parameters() {
         neuron.gradient(&[], &[], Loss::SquaredError),
         Err(Error::EmptyDataset)
     );
+    // The loss alone, for 3 inputs (4 parameters) and 2 targets: 2 · 3 inputs expected.
+    assert_eq!(
+        mean_loss(&[0.0; 4], &[0.0; 7], &[1.0, 0.0], Loss::SquaredError),
+        Err(Error::ShapeMismatch {
+            expected: 6,
+            found: 7
+        })
+    );
+}
+
+/// An optimizer's refusal travels inside `Error::Optimizer`, printed after "optimizer: " and
+/// reachable as the error's `source`; the crate's own errors have no source.
+#[test]
+fn optimizer_errors_are_wrapped_with_their_source() {
+    use std::error::Error as _;
+    let inner = Sgd::<f64>::new(SgdConfig {
+        learning_rate: -1.0,
+        ..SgdConfig::default()
+    })
+    .expect_err("a negative learning rate");
+    let outer = Error::from(inner.clone());
+    assert_eq!(outer, Error::Optimizer(inner.clone()));
+    assert_eq!(outer.to_string(), format!("optimizer: {inner}"));
+    let source = outer.source().expect("the optimizer's error");
+    assert_eq!(source.to_string(), inner.to_string());
+    assert!(Error::EmptyDataset.source().is_none());
 }
 
 #[test]

@@ -138,13 +138,14 @@ fn fixed_neuron_refuses_bad_input_and_keeps_finite_parameters() {
     );
     assert!(matches!(
         neuron.train_sgd(
-            &[[1.0, 2.0], [f64::NAN, 0.0]],
+            &[[1.0, 2.0], [0.0, f64::NAN]],
             &[1.0, 0.0],
             0.1,
             1,
             Loss::SquaredError
         ),
-        Err(Error::NonFiniteInput { index: 2, .. })
+        // Sample 1's input 1, at index 1 · 2 + 1 of the flattened inputs.
+        Err(Error::NonFiniteInput { index: 3, .. })
     ));
     assert_eq!(
         neuron.train_sgd(&[[1.0, 2.0]], &[2.0], 0.1, 1, Loss::SquaredError),

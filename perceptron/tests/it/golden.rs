@@ -141,3 +141,100 @@ fn descend_equals_an_sgd_step() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(by_hand, by_sgd);
     Ok(())
 }
+
+/// The predicted class is 1 exactly when z > 0: with w = (1, -1) and b = 0, z = x_0 - x_1,
+/// so (2, 1) is class 1, (1, 2) class 0, and (1, 1), on the boundary z = 0 (ŷ = 1/2), class 0.
+/// Trained on setosa-versus-rest, `classify` agrees with the accuracy `evaluate` reports.
+#[test]
+fn classify_is_one_exactly_when_z_is_positive() -> Result<(), Box<dyn std::error::Error>> {
+    let neuron = Neuron::new(vec![1.0, -1.0], 0.0)?;
+    assert_eq!(neuron.classify(&[2.0, 1.0])?, 1);
+    assert_eq!(neuron.classify(&[1.0, 2.0])?, 0);
+    assert_eq!(neuron.classify(&[1.0, 1.0])?, 0, "z = 0 is class 0");
+
+    let task = perceptron::data::iris().one_vs_rest(0)?;
+    let mut trained = Neuron::zeros(4)?;
+    let config = perceptron::TrainConfig {
+        epochs: 5,
+        ..perceptron::TrainConfig::default()
+    };
+    let mut sgd = Sgd::new(SgdConfig {
+        learning_rate: 0.1,
+        ..SgdConfig::default()
+    })?;
+    perceptron::train(&mut trained, &mut sgd, &task, None, &config)?;
+    let mut correct = 0_u32;
+    for (x, &label) in task.rows().zip(task.labels()) {
+        correct += u32::from(trained.classify(x)? == label);
+    }
+    let accuracy = perceptron::evaluate(&trained, &task, config.loss)?.accuracy;
+    assert_eq!(
+        (f64::from(correct) / 150.0).to_bits(),
+        accuracy.to_bits(),
+        "{correct} of 150 by classify, {accuracy} by evaluate"
+    );
+    Ok(())
+}
+
+/// `Neuron::random` draws every parameter from (-k, k) with k = 1/√n, PyTorch's `nn.Linear`
+/// default, and the same seed gives the same neuron. With n = 100, the 101 draws all land in
+/// (-k/2, k/2), or all on one side of 0, each with probability 2^-101: the spread checks
+/// below cannot fail by chance.
+#[test]
+fn random_neurons_are_uniform_within_one_over_root_n() -> Result<(), Error> {
+    let n = 100;
+    let k = 1.0 / 10.0;
+    let neuron = Neuron::random(n, 7)?;
+    assert_eq!(neuron.params().len(), n + 1);
+    assert!(
+        neuron.params().iter().all(|p| p.abs() < k),
+        "{:?}",
+        neuron.params()
+    );
+    assert!(neuron.params().iter().any(|p| p.abs() > k / 2.0));
+    assert!(neuron.params().iter().any(|&p| p > 0.0));
+    assert!(neuron.params().iter().any(|&p| p < 0.0));
+    assert_eq!(neuron, Neuron::random(n, 7)?);
+    assert_ne!(neuron, Neuron::random(n, 8)?);
+    Ok(())
+}
+
+/// Each loss has its name, and prints as it.
+#[test]
+fn losses_are_named() {
+    let names = Loss::ALL.map(|loss| (loss.name(), loss.to_string()));
+    assert_eq!(
+        names.clone().map(|(name, _)| name),
+        ["squared error", "half squared error", "cross-entropy"]
+    );
+    for (name, shown) in names {
+        assert_eq!(name, shown);
+    }
+}
+
+/// Cross-entropy from the prediction takes 0 · ln 0 as its limit 0: a certain and right
+/// prediction (ŷ = y = 0, or ŷ = y = 1) costs exactly 0, not NaN; a certain and wrong one
+/// costs +∞; and a target of 1/2 at ŷ = 1/2 costs ln 2 (both terms, -½ ln ½ each).
+#[test]
+fn cross_entropy_of_certain_predictions() {
+    let loss = |y_hat, y| Loss::CrossEntropy.of_prediction(y_hat, y);
+    for y in [0.0, 1.0] {
+        assert!(
+            loss(y, y).abs() < f64::MIN_POSITIVE,
+            "ŷ = y = {y}: {}",
+            loss(y, y)
+        );
+        let wrong = loss(1.0 - y, y);
+        assert!(
+            wrong.is_infinite() && wrong > 0.0,
+            "ŷ = {}, y = {y}: {wrong}",
+            1.0 - y
+        );
+    }
+    // Each term rounds ln ½ once and the product and sum are exact or one rounding: 2 ε.
+    assert_relative_eq!(
+        loss(0.5, 0.5),
+        2.0_f64.ln(),
+        max_relative = 2.0 * f64::EPSILON
+    );
+}

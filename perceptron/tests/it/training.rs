@@ -156,6 +156,9 @@ fn history_records_match_evaluations_of_their_parameters() -> Result<(), Error> 
         &config,
     )?;
     assert_eq!(history.last().params, neuron.params());
+    // One record before training, then one per epoch, numbered by epochs completed.
+    let epochs: Vec<usize> = history.records.iter().map(|r| r.epoch).collect();
+    assert_eq!(epochs, [0, 1, 2, 3]);
     for record in &history.records {
         let at = Neuron::from_params(record.params.clone())?;
         let on_train = evaluate(&at, &train_set, config.loss)?;
