@@ -140,3 +140,26 @@ fn the_reading_of_each_component() {
         "rise along y",
     );
 }
+
+/// As a test function the article's f is named "article" and starts at the article's point
+/// (1, 2); a reference to it is the same two-variable function.
+#[test]
+fn the_article_function_as_a_test_function() {
+    use gradient::test_functions::TestFunction;
+    assert_eq!(ArticleFunction.name(), "article");
+    let bits = |v: &[f64]| v.iter().map(|v_i| v_i.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&ArticleFunction.starting_point()), bits(&[1.0, 2.0]));
+    assert_eq!(bits(&POINT), bits(&[1.0, 2.0]));
+    // Method calls on a reference auto-deref to the function's own impl; naming the type
+    // `&ArticleFunction` goes through the blanket impl for references, as generic code does.
+    assert_eq!(
+        <&ArticleFunction as ScalarFunction>::dimension(&&ArticleFunction),
+        2
+    );
+    assert_eq!(
+        <&ArticleFunction as ScalarFunction>::value(&&ArticleFunction, &POINT)
+            .unwrap()
+            .to_bits(),
+        ArticleFunction.value(&POINT).unwrap().to_bits()
+    );
+}

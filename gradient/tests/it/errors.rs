@@ -151,6 +151,17 @@ fn long_and_short_directions_keep_their_length_instead_of_overflowing_to_zero() 
         let slope = gradient::directional_derivative(&ArticleFunction, &[1.0, 1.0], &v).unwrap();
         assert!((slope - 12.0 * root_half).abs() < 1e-13, "slope {slope}");
     }
+    // Unequal entries on the rescaled path: 3a and 4a with a = 2^664 (whose square overflows)
+    // or 2^-600 (whose square underflows) have the length 5a bit for bit, since 3a / 4a = 3/4,
+    // its square, 1 + 9/16, the root 5/4 and 4a · 5/4 are all exact.
+    for a in [2.0_f64.powi(664), 2.0_f64.powi(-600)] {
+        let length = gradient::magnitude(&[3.0 * a, 4.0 * a]);
+        assert_eq!(
+            length.to_bits(),
+            (5.0 * a).to_bits(),
+            "|(3a, 4a)| = {length}"
+        );
+    }
     assert!(gradient::magnitude(&[f64::INFINITY, 1.0]).is_infinite());
     assert!(gradient::magnitude(&[1e200, f64::NAN]).is_nan());
     assert_eq!(

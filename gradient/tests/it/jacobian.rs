@@ -66,6 +66,25 @@ fn the_polar_jacobian_is_the_textbook_one() {
     }
 }
 
+/// A reference to a vector function is the same function: same dimensions, same values.
+#[test]
+fn a_vector_function_by_reference_is_the_same_function() {
+    // Method calls on a reference auto-deref to `Polar`'s own impl; naming the type `&Polar`
+    // goes through the blanket impl for references, as generic code does.
+    assert_eq!(<&Polar as VectorFunction>::input_dimension(&&Polar), 2);
+    assert_eq!(<&Polar as VectorFunction>::output_dimension(&&Polar), 2);
+    let x = [2.0, std::f64::consts::FRAC_PI_6];
+    let values = <&Polar as VectorFunction>::values(&&Polar, &x).unwrap();
+    assert_eq!(values.len(), 2);
+    // r cos θ and r sin θ: π/6 rounded (which moves sin by under half an ulp of 1/2), one
+    // rounded cos or sin, the exact factor r = 2, and √3 rounded: under 2 ε.
+    assert_relative_eq!(values[0], 3.0_f64.sqrt(), max_relative = 2.0 * f64::EPSILON);
+    assert_relative_eq!(values[1], 1.0, max_relative = 2.0 * f64::EPSILON);
+    let direct = Polar.values(&x).unwrap();
+    let bits = |v: &[f64]| v.iter().map(|v_i| v_i.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&values), bits(&direct));
+}
+
 /// A function that breaks its promise: says 3 outputs, returns 2.
 struct Liar;
 
