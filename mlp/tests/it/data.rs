@@ -168,6 +168,43 @@ fn spiral_noise_only_turns_points() -> Result<(), Error> {
     Ok(())
 }
 
+/// The spiral noise is added to the angle, t = 4j + 4r + noise · ε, with the ε drawn from a
+/// `ChaCha8` generator seeded with `seed`, one standard normal per sample, class by class, as
+/// documented: redrawing them here and reading each point's angle back with `atan2(x_1, x_2)`
+/// gives t modulo 2π. Tolerance: t is below 4 · 2 + 4 + 5 · 0.3 < 14 and rounded a few times
+/// (ε |t| each), and sin, cos, the product by r and atan2 add a few ulps of the angle: 64 ε · 14
+/// ≈ 2e-13 is generous, while noise of the opposite sign misses by 2 · 0.3 |ε|, about 0.5.
+#[test]
+fn spiral_noise_is_added_to_the_angle_in_sample_order() -> Result<(), Error> {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+    let (n, classes, noise, seed) = (20_usize, 3_usize, 0.3, 9);
+    let spirals = data::spirals(n, classes, noise, seed)?;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let tolerance = 64.0 * f64::EPSILON * 14.0;
+    for j in 0..classes {
+        for i in 0..n {
+            let epsilon: f64 = StandardNormal.sample(&mut rng);
+            #[allow(clippy::cast_precision_loss)] // small counts
+            let r = i as f64 / (n - 1) as f64;
+            #[allow(clippy::cast_precision_loss)]
+            let t = 4.0 * j as f64 + 4.0 * r + noise * epsilon;
+            if i == 0 {
+                continue; // radius 0: the centre has no angle
+            }
+            let x = spirals.row(j * n + i);
+            let angle = x[0].atan2(x[1]);
+            let off = (angle - t).rem_euclid(TAU);
+            let off = off.min(TAU - off);
+            assert!(
+                off <= tolerance,
+                "class {j}, sample {i}: angle {angle}, t {t}"
+            );
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn same_seed_same_points_other_seed_other_points() -> Result<(), Error> {
     let a = data::moons(50, 0.2, 11)?;
@@ -212,6 +249,11 @@ fn generators_refuse_bad_arguments() {
             minimum: 2
         })
     );
+    // Two samples is the least: one per moon, both at t = 0, (1, 0) and (1 - 1, 1/2 - 0).
+    let two = data::moons(2, 0.0, 0).expect("one point per moon");
+    assert_eq!(two.labels(), [0, 1]);
+    let bits = |v: &[f64]| v.iter().map(|v_i| v_i.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(two.features()), bits(&[1.0, 0.0, 0.0, 0.5]));
     assert!(matches!(data::moons(10, -0.1, 0), Err(Error::InvalidNoise(v)) if v < 0.0));
     assert!(matches!(data::moons(10, f64::NAN, 0), Err(Error::InvalidNoise(v)) if v.is_nan()));
     assert!(matches!(
@@ -324,10 +366,11 @@ fn digit_parser_names_the_bad_line() {
         Err(Error::Csv { line: 1, ref reason }) if reason.contains("pixel 10")
     ));
     let nan_pixel = format!("NaN,{}", "1,".repeat(63) + "4\n");
-    assert!(matches!(
-        data::parse_digits_csv(nan_pixel.as_bytes()),
-        Err(Error::Dataset(_))
-    ));
+    let err = data::parse_digits_csv(nan_pixel.as_bytes()).expect_err("a NaN pixel");
+    assert!(matches!(err, Error::Dataset(_)));
+    // The data set's own error is the source, and its message follows "invalid data set: ".
+    let source = std::error::Error::source(&err).expect("the data set's error");
+    assert_eq!(err.to_string(), format!("invalid data set: {source}"));
     assert!(matches!(
         data::parse_digits_csv(b""),
         Err(Error::Dataset(_))
