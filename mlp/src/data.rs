@@ -176,7 +176,7 @@ pub fn moons(n: usize, noise: f64, seed: u64) -> Result<Dataset, Error> {
     let n_inner = n - n_outer;
     let (mut features, mut labels) = sample_buffers(n as u128)?;
     for (label, count) in [(0, n_outer), (1, n_inner)] {
-        for t in linspace(0.0, PI, count) {
+        for t in linspace(PI, count) {
             if label == 0 {
                 features.extend([t.cos(), t.sin()]);
             } else {
@@ -241,7 +241,7 @@ pub fn spirals(
     let (mut features, mut labels) = sample_buffers(n_per_class as u128 * n_classes as u128)?;
     for class in 0..n_classes {
         let start = 4.0 * class as f64;
-        for r in linspace(0.0, 1.0, n_per_class) {
+        for r in linspace(1.0, n_per_class) {
             let epsilon: f64 = StandardNormal.sample(&mut rng);
             let t = start + 4.0 * r + noise * epsilon;
             features.extend([r * t.sin(), r * t.cos()]);
@@ -361,17 +361,12 @@ fn sample_buffers(requested: u128) -> Result<(Vec<f64>, Vec<usize>), Error> {
     Ok((features, labels))
 }
 
-/// `count` evenly spaced values from `start` to `end` inclusive (NumPy's `linspace`): exactly
-/// `start` and `end` at the ends, `start` alone when `count` is 1.
-fn linspace(start: f64, end: f64, count: usize) -> impl Iterator<Item = f64> {
+/// `count` evenly spaced values from 0 to `end` inclusive (NumPy's `linspace(0, end, count)`):
+/// $\text{end} \cdot i / (\text{count} - 1)$, exactly 0 first and exactly `end` last (the
+/// quotient is exactly 1 there), and 0 alone when `count` is 1.
+fn linspace(end: f64, count: usize) -> impl Iterator<Item = f64> {
     let last = count.saturating_sub(1).max(1) as f64;
-    (0..count).map(move |i| {
-        if i + 1 == count && count > 1 {
-            end
-        } else {
-            start + (end - start) * (i as f64 / last)
-        }
-    })
+    (0..count).map(move |i| end * (i as f64 / last))
 }
 
 /// Adds independent Gaussian noise of standard deviation `noise` to every value, in order.

@@ -121,6 +121,35 @@ fn moons_noise_has_the_requested_standard_deviation() -> Result<(), Error> {
     Ok(())
 }
 
+/// The moons' noise is `noise · ε` added to each coordinate, the ε drawn from a `ChaCha8`
+/// generator seeded with `seed`, one standard normal per coordinate in sample order, first
+/// coordinate first, as documented: redrawing them here, each noisy coordinate is the noiseless
+/// one `a` plus `b = noise · ε`. Tolerance: the sum `a + b` is rounded once, so it is within
+/// `ε_f64 |a + b|` of the exact sum, whichever way it is computed (`a + b` or a fused
+/// multiply-add); `2 ε_f64 (|a| + |b|)` covers that with room. Noise of the opposite sign misses
+/// by `2 |b|`, about 0.2 here, and noise drawn in another order by as much.
+#[test]
+fn moons_noise_is_added_to_each_coordinate_in_sample_order() -> Result<(), Error> {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+    let (n, noise, seed) = (31, 0.1, 5);
+    let clean = data::moons(n, 0.0, seed)?;
+    let noisy = data::moons(n, noise, seed)?;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    for (k, (a, x)) in clean.features().iter().zip(noisy.features()).enumerate() {
+        let epsilon: f64 = StandardNormal.sample(&mut rng);
+        let b = noise * epsilon;
+        let tolerance = 2.0 * f64::EPSILON * (a.abs() + b.abs());
+        assert!(
+            (x - (a + b)).abs() <= tolerance,
+            "sample {}, coordinate {}: {x} vs {a} + {b}",
+            k / 2,
+            k % 2
+        );
+    }
+    Ok(())
+}
+
 #[test]
 fn noiseless_spirals_follow_their_arms() -> Result<(), Error> {
     let (n_per_class, n_classes) = (5, 3);
