@@ -134,9 +134,14 @@ fn moons_noise_is_added_to_each_coordinate_in_sample_order() -> Result<(), Error
     use rand_distr::{Distribution, StandardNormal};
     let (n, noise, seed) = (31, 0.1, 5);
     let clean = data::moons(n, 0.0, seed)?;
-    let noisy = data::moons(n, noise, seed)?;
+    let perturbed = data::moons(n, noise, seed)?;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    for (k, (a, x)) in clean.features().iter().zip(noisy.features()).enumerate() {
+    for (k, (a, x)) in clean
+        .features()
+        .iter()
+        .zip(perturbed.features())
+        .enumerate()
+    {
         let epsilon: f64 = StandardNormal.sample(&mut rng);
         let b = noise * epsilon;
         let tolerance = 2.0 * f64::EPSILON * (a.abs() + b.abs());
