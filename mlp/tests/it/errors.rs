@@ -298,6 +298,56 @@ fn a_diverging_step_is_stopped_with_the_layer_named() {
     );
 }
 
+/// A layer is named for an overflow in its pre-activations even when its activation saturates
+/// and stays finite: $\tanh(+\infty) = 1$. Layer 0 overflows to $z = +\infty$ (two products
+/// of `f64::MAX` by $10^{10}$), its tanh gives 1, layer 1 multiplies that 1 by `f64::MAX` and
+/// stays finite, and only the squared error overflows. The first non-finite quantity is layer
+/// 0's pre-activation, so the step names layer 0; a scan that needed both $z$ and $a$ to be
+/// non-finite would find no layer and blame the loss.
+#[test]
+fn a_layer_whose_activation_saturates_is_named_for_its_overflowing_pre_activation() {
+    let mut net = Mlp::<f64>::builder(2)
+        .hidden(1, Activation::Tanh)
+        .output(1, Activation::Identity)
+        .loss(Loss::Mse)
+        .build()
+        .unwrap();
+    let mut ws = net.workspace(3).unwrap();
+    assert_eq!(ws.batch(), 0, "no forward pass yet");
+    // Layer 0: W = (MAX, MAX), b = 0; layer 1: W = (MAX), b = 0.
+    let params = [f64::MAX, f64::MAX, 0.0, f64::MAX, 0.0];
+    net.set_params(&params).unwrap();
+    let x = [1e10, 1e10];
+    let output = net.forward(&mut ws, &x).unwrap()[(0, 0)];
+    assert_eq!(
+        output.to_bits(),
+        f64::MAX.to_bits(),
+        "tanh(inf) = 1, times MAX"
+    );
+    assert_eq!(ws.batch(), 1);
+    assert_eq!(
+        ws.pre_activations(0)[(0, 0)].to_bits(),
+        f64::INFINITY.to_bits()
+    );
+    assert_eq!(ws.activations(0)[(0, 0)].to_bits(), 1.0_f64.to_bits());
+    assert_eq!(ws.non_finite_layer(), Some(0));
+    let mut sgd = optim::Sgd::<f64>::new(optim::SgdConfig::default()).unwrap();
+    assert_eq!(
+        net.train_step(&mut ws, &x, Targets::Dense(&[0.0]), &mut sgd),
+        Err(Error::NonFinite {
+            quantity: mlp::Quantity::Activation,
+            layer: Some(0)
+        })
+    );
+    assert_eq!(net.params(), &params[..], "nothing is updated");
+    // `batch` is the sample count of the last forward pass, whatever the capacity.
+    net.forward(&mut ws, &[0.0; 6]).unwrap();
+    assert_eq!(ws.batch(), 3);
+    net.forward(&mut ws, &[0.0; 4]).unwrap();
+    assert_eq!(ws.batch(), 2);
+    assert_eq!(ws.non_finite_layer(), None);
+}
+
 #[test]
 fn messages_are_lowercase_without_a_full_stop() {
     let errors = [

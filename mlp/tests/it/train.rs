@@ -759,13 +759,27 @@ fn update_ratios_measure_each_layers_relative_change() -> TestResult {
     assert_eq!(ratios.len(), 3);
     assert_relative_eq!(ratios[1], 0.01, max_relative = 1e-12);
     assert!(ratios[0].abs() < f64::EPSILON && ratios[2].abs() < f64::EPSILON);
+    let error = train::update_ratios(&net, &before[1..], &after).expect_err("a short slice");
     assert!(matches!(
-        train::update_ratios(&net, &before[1..], &after),
-        Err(Error::Step {
+        error,
+        Error::Step {
             source: mlp::Error::ParameterLength { .. },
             ..
-        })
+        }
     ));
+    // The network's error is the source, after the epoch and step.
+    let source = std::error::Error::source(&error).expect("the network's error");
+    assert_eq!(error.to_string(), format!("epoch 0, step 0: {source}"));
+    // Errors of the trainer itself have no source.
+    let refused = Trainer::new(
+        TrainConfig {
+            epochs: 0,
+            ..TrainConfig::default()
+        },
+        sgd(0.1),
+    )
+    .expect_err("0 epochs");
+    assert!(std::error::Error::source(&refused).is_none());
     Ok(())
 }
 
@@ -822,6 +836,22 @@ fn bad_settings_are_typed_errors() {
         .map(|e| e.to_string()),
         Some("batch_size must be at least 1, found 0".to_string())
     );
+    // A valid configuration is kept as given, every field of it.
+    let custom = TrainConfig {
+        epochs: 7,
+        batch_size: 3,
+        seed: 11,
+        shuffle: false,
+        validation_fraction: Some(0.25),
+        early_stopping: Some(EarlyStopping {
+            patience: 2,
+            min_delta: 0.5,
+        }),
+        clip: Some(Clip::Value(1.5)),
+    };
+    assert_ne!(custom, config);
+    let trainer = Trainer::new(custom, sgd(0.1)).expect("a valid configuration");
+    assert_eq!(trainer.config(), &custom);
 }
 
 /// Every float setting of `TrainConfig` is checked against its range, NaN and the
@@ -1012,7 +1042,13 @@ fn features_beyond_f32_and_unsplittable_data_are_typed_errors() -> TestResult {
         },
         sgd(0.1),
     )?;
-    assert!(matches!(trainer.fit(&mut net, &tiny), Err(Error::Data(_))));
+    let error = trainer
+        .fit(&mut net, &tiny)
+        .expect_err("a class missing from a side");
+    assert!(matches!(error, Error::Data(_)));
+    // The data crate's error is the source, and the message is "data: {source}".
+    let source = std::error::Error::source(&error).expect("the data crate's error");
+    assert_eq!(error.to_string(), format!("data: {source}"));
     Ok(())
 }
 
