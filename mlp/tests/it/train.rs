@@ -746,6 +746,45 @@ fn overfit_check_arguments_out_of_range_are_typed_errors() -> TestResult {
     Ok(())
 }
 
+/// `overfit_check` is `steps` full-batch Adam steps over its samples: a trainer set up that
+/// way by hand (3 epochs of the one 12-sample batch, unshuffled, on the subset of
+/// `report.samples`) ends with the report's loss and accuracy bit for bit, being the same
+/// operations in the same order, while a fourth step moves the loss. (Shuffling the one batch
+/// would only reorder the gradient's sums; with Adam, whose steps have the learning rate's size
+/// whatever the gradient's last bits, that leaves even the parameters' bits unchanged here.)
+#[test]
+fn overfit_check_is_that_many_full_batch_adam_steps() -> TestResult {
+    let data = mlp::data::moons(30, 0.1, 0)?;
+    let net = moons_net(2);
+    let (n_samples, steps, learning_rate) = (12, 3, 0.01);
+    let report = train::overfit_check(&net, &data, n_samples, steps, learning_rate)?;
+    let subset = data.subset(&report.samples)?;
+    let by_hand = |epochs| -> Result<mlp::Evaluation, Box<dyn std::error::Error>> {
+        let adam = Adam::new(AdamConfig {
+            learning_rate,
+            ..AdamConfig::default()
+        })?;
+        let config = TrainConfig {
+            epochs,
+            batch_size: n_samples,
+            shuffle: false,
+            ..TrainConfig::default()
+        };
+        let mut copy = net.clone();
+        let history = Trainer::new(config, adam)?.fit_with_validation(&mut copy, &subset, None)?;
+        assert_eq!(history.epochs.len(), epochs);
+        Ok(history.last().train)
+    };
+    let bits = |e: mlp::Evaluation| [e.loss.to_bits(), e.accuracy.to_bits()];
+    assert_eq!(bits(report.last), bits(by_hand(steps)?));
+    assert_ne!(bits(report.last)[0], bits(by_hand(steps + 1)?)[0]);
+    assert!(
+        report.last.loss < report.first.loss,
+        "three steps lower the loss"
+    );
+    Ok(())
+}
+
 #[test]
 fn update_ratios_measure_each_layers_relative_change() -> TestResult {
     let net = moons_net(3);
