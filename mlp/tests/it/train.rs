@@ -798,6 +798,13 @@ fn update_ratios_measure_each_layers_relative_change() -> TestResult {
     assert_eq!(ratios.len(), 3);
     assert_relative_eq!(ratios[1], 0.01, max_relative = 1e-12);
     assert!(ratios[0].abs() < f64::EPSILON && ratios[2].abs() < f64::EPSILON);
+    // A layer whose parameters were all 0 has no relative change: its ratio is 0 by
+    // definition, not 1/0, however far it moves.
+    let mut from_zero = before.clone();
+    from_zero[net.layers()[0].params_range()].fill(0.0);
+    let ratios = train::update_ratios(&net, &from_zero, &before)?;
+    assert_eq!(ratios[0].to_bits(), 0.0_f64.to_bits());
+    assert!(ratios[1].abs() < f64::EPSILON && ratios[2].abs() < f64::EPSILON);
     let error = train::update_ratios(&net, &before[1..], &after).expect_err("a short slice");
     assert!(matches!(
         error,
