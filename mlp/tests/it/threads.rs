@@ -301,4 +301,24 @@ fn more_threads_than_the_batch_can_use_give_the_largest_useful_split() {
         output.iter().all(|a| a.is_finite()),
         "the shared forward products ran"
     );
+    // The memory: each extra thread gets one helper workspace of H bytes (about 630 kB here,
+    // the part of a batch of 151 samples), and the vector holding the helpers grows by a few
+    // hundred bytes more, under 1 % of H. So the bytes `set_threads` asks for, over those of
+    // one helper, round to the number of helpers: 17 for 18 threads, and for MAX_THREADS
+    // exactly as many bytes as for 18; one thread asks for nothing.
+    let bytes = |threads: usize| {
+        let mut ws = net.workspace(SPLIT.batch).unwrap();
+        allocation_counter::measure(|| ws.set_threads(threads).unwrap()).bytes_total
+    };
+    let one_helper = bytes(2);
+    assert!(one_helper > 100_000, "one helper: {one_helper} bytes");
+    assert_eq!(bytes(1), 0);
+    #[allow(clippy::cast_precision_loss)] // byte counts far below 2^52
+    let helpers = (bytes(SPLIT.batch / 16) as f64 / one_helper as f64).round();
+    assert_eq!(
+        helpers.to_bits(),
+        17.0_f64.to_bits(),
+        "helpers for 18 threads"
+    );
+    assert_eq!(bytes(mlp::workspace::MAX_THREADS), bytes(SPLIT.batch / 16));
 }
