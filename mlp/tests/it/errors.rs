@@ -267,15 +267,29 @@ fn mse_targets_may_be_any_finite_number_but_not_nan() {
     );
 }
 
-/// A step that produces non-finite numbers names the layer and changes nothing.
-#[test]
-fn a_diverging_step_is_stopped_with_the_layer_named() {
-    let mut net = Mlp::<f64>::builder(2)
-        .hidden(3, Activation::Identity)
+/// A 2-input network with one hidden layer and one identity output under MSE: an overflow
+/// anywhere in it reaches the loss.
+fn mse_net(hidden: usize, activation: Activation) -> Mlp<f64> {
+    Mlp::<f64>::builder(2)
+        .hidden(hidden, activation)
         .output(1, Activation::Identity)
         .loss(Loss::Mse)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// What a step stopped by a non-finite activation in `layer` returns.
+fn activation_overflow_in<T>(layer: usize) -> Result<T, Error> {
+    Err(Error::NonFinite {
+        quantity: mlp::Quantity::Activation,
+        layer: Some(layer),
+    })
+}
+
+/// A step that produces non-finite numbers names the layer and changes nothing.
+#[test]
+fn a_diverging_step_is_stopped_with_the_layer_named() {
+    let mut net = mse_net(3, Activation::Identity);
     let mut ws = net.workspace(1).unwrap();
     let mut sgd = optim::Sgd::<f64>::new(optim::SgdConfig::default()).unwrap();
     // A huge weight in layer 1 overflows its pre-activations to infinity.
@@ -284,13 +298,7 @@ fn a_diverging_step_is_stopped_with_the_layer_named() {
     net.params_mut()[first_weight + 1] = f64::MAX;
     let before = net.params().to_vec();
     let result = net.train_step(&mut ws, &[1e10, 1e10], Targets::Dense(&[0.0]), &mut sgd);
-    assert_eq!(
-        result,
-        Err(Error::NonFinite {
-            quantity: mlp::Quantity::Activation,
-            layer: Some(1)
-        })
-    );
+    assert_eq!(result, activation_overflow_in(1));
     assert_eq!(net.params(), &before[..], "nothing is updated");
     assert_eq!(
         result.unwrap_err().to_string(),
@@ -306,12 +314,7 @@ fn a_diverging_step_is_stopped_with_the_layer_named() {
 /// non-finite would find no layer and blame the loss.
 #[test]
 fn a_layer_whose_activation_saturates_is_named_for_its_overflowing_pre_activation() {
-    let mut net = Mlp::<f64>::builder(2)
-        .hidden(1, Activation::Tanh)
-        .output(1, Activation::Identity)
-        .loss(Loss::Mse)
-        .build()
-        .unwrap();
+    let mut net = mse_net(1, Activation::Tanh);
     let mut ws = net.workspace(3).unwrap();
     assert_eq!(ws.batch(), 0, "no forward pass yet");
     // Layer 0: W = (MAX, MAX), b = 0; layer 1: W = (MAX), b = 0.
@@ -334,10 +337,7 @@ fn a_layer_whose_activation_saturates_is_named_for_its_overflowing_pre_activatio
     let mut sgd = optim::Sgd::<f64>::new(optim::SgdConfig::default()).unwrap();
     assert_eq!(
         net.train_step(&mut ws, &x, Targets::Dense(&[0.0]), &mut sgd),
-        Err(Error::NonFinite {
-            quantity: mlp::Quantity::Activation,
-            layer: Some(0)
-        })
+        activation_overflow_in(0)
     );
     assert_eq!(net.params(), &params[..], "nothing is updated");
     // `batch` is the sample count of the last forward pass, whatever the capacity.
